@@ -47,7 +47,7 @@ class NodeSchema:
     type: str
     class_name: str
     raw: dict[str, Any]
-    inputs: dict[str, FieldSchema]  # fields a workflow node carries (field_kind == "input")
+    inputs: dict[str, FieldSchema]  # the node's input fields, as the GUI's templates list them
 
     @property
     def title(self) -> str | None:
@@ -65,6 +65,17 @@ class NodeSchema:
         if isinstance(out, dict) and isinstance(out.get("$ref"), str):
             return str(out["$ref"]).rsplit("/", 1)[-1]
         return None
+
+
+# The GUI makes an input of every property but these (parseSchema.ts): "internal" fields
+# such as board and metadata are inputs too.
+_RESERVED_INPUTS = frozenset({"id", "type", "use_cache"})
+
+
+def _is_gui_input(node_type: str, name: str, prop: dict[str, Any]) -> bool:
+    if name in _RESERVED_INPUTS or (node_type == "iterate" and name == "index"):
+        return False
+    return prop.get("ui_type") != "IsIntermediate" and prop.get("field_kind") != "node_attribute"
 
 
 class SchemaIndex:
@@ -90,7 +101,7 @@ class SchemaIndex:
             inputs = {
                 name: FieldSchema(name, prop, bool(prop.get("orig_required", False)))
                 for name, prop in props.items()
-                if isinstance(prop, dict) and prop.get("field_kind") == "input"
+                if isinstance(prop, dict) and _is_gui_input(node_type, name, prop)
             }
             self.nodes[node_type] = NodeSchema(node_type, class_name, comp, inputs)
         if not self.nodes:

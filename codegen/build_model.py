@@ -1,0 +1,153 @@
+"""Workflow + schema -> ModuleModel: types, defaults, names and docs for every Form input."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from dataclasses import replace
+from typing import Any
+
+from ivk_runtime.workflow import FormInput, Workflow
+
+from . import __version__
+from .model import Attribute, ModuleModel
+from .naming import NameRequest, assign_names, class_name
+from .schema_source import SchemaSource
+from .typemap import DefaultError, PyType, TypeResolver, infer_from_value
+
+__all__ = ["build_module_model"]
+
+
+def _shown_label(inp: FormInput, title: str | None) -> str:
+    return inp.label.strip() or (title or "").strip() or inp.field_name
+
+
+def build_module_model(
+    workflow: Workflow,
+    raw: Any,
+    schema: SchemaSource,
+    resolver: TypeResolver,
+    *,
+    class_name_override: str | None = None,
+    file_stem: str = "",
+) -> ModuleModel:
+    messages = list(workflow.warnings)
+    typed: list[tuple[FormInput, PyType, str | None]] = []
+    unknown_types: dict[str, str] = {}
+    for inp in workflow.inputs:
+        node_schema = schema.index.node(inp.node_type)
+        field_schema = node_schema.inputs.get(inp.field_name) if node_schema else None
+        if field_schema is None:
+            if node_schema is None:
+                unknown_types.setdefault(inp.node_type, inp.node_id)
+            else:
+                messages.append(
+                    f"warning: node {inp.node_id!r} ({inp.node_type}) has no field "
+                    f"{inp.field_name!r} in {schema.label}; typed from its saved value"
+                )
+            typed.append((inp, infer_from_value(inp.value), None))
+            continue
+        t = resolver.resolve(field_schema.raw, inp.settings)
+        typed.append((inp, t, field_schema.title))
+    for node_type, node_id in sorted(unknown_types.items()):
+        messages.append(
+            f"warning: node type {node_type!r} (node {node_id!r}) is not in {schema.label}; its "
+            "inputs are typed from their saved values. Generate with --server URL pointing at a "
+            "server that has its node pack to get real types."
+        )
+
+    names, renames = assign_names(
+        [NameRequest(i.index, _shown_label(i, title), i.field_name, i.node_label)
+         for i, _, title in typed]  # fmt: skip
+    )
+    messages += [f"renamed: {r}" for r in renames]
+
+    attributes = []
+    for (inp, t, title), name in zip(typed, names):
+        t, has_default, default, note = _default(inp, t, schema)
+        if note:
+            messages.append(f"warning: input {inp.index} ({name}): {note}")
+        attributes.append(
+            Attribute(
+                index=inp.index,
+                name=name,
+                node_id=inp.node_id,
+                field_name=inp.field_name,
+                node_type=inp.node_type,
+                type=t,
+                has_default=has_default,
+                default=default,
+                doc=_attribute_doc(inp, t, _shown_label(inp, title), has_default),
+            )
+        )
+
+    canonical = json.dumps(raw, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    name_text = workflow.name.strip()
+    cls = class_name_override or class_name([name_text, file_stem])
+    return ModuleModel(
+        source_name=workflow.source,
+        schema_label=schema.label,
+        content_hash=digest,
+        generator_version=__version__,
+        class_name=cls,
+        class_doc=_class_doc(workflow, name_text),
+        module_doc=f"Typed inputs of the InvokeAI workflow {name_text or workflow.source!r}.",
+        workflow_json=canonical,
+        attributes=tuple(attributes),
+        messages=tuple(messages),
+    )
+
+
+def _default(inp: FormInput, t: PyType, schema: SchemaSource) -> tuple[PyType, bool, Any, str]:
+    """(type, has_default, default, warning): the saved value, else the schema's default."""
+    node = schema.index.node(inp.node_type)
+    field = node.inputs.get(inp.field_name) if node else None
+    required = bool(field and field.required)
+    candidates: list[tuple[str, Any]] = []
+    if inp.value is not None:
+        candidates.append(("saved value", inp.value))
+    if field is not None and field.has_default and not (required and field.default is None):
+        candidates.append(("schema default", field.default))
+    if required:  # None would fail the run: the type says so up front
+        t = replace(t, nullable=False)
+    problem = ""
+    for origin, value in candidates:
+        try:
+            return t, True, t.to_python(value), problem
+        except DefaultError as exc:
+            problem = problem or f"the {origin} {value!r:.60} does not fit ({exc})"
+    if required or inp.value is not None:
+        # the node needs a value, or the one saved does not fit: the user must set it
+        return t, False, None, problem
+    if t.nullable:
+        return t, True, None, problem
+    return t, False, None, problem
+
+
+def _attribute_doc(inp: FormInput, t: PyType, shown: str, has_default: bool) -> str:
+    lines = [f"Input {inp.index}: {shown}."]
+    if inp.description.strip():
+        lines.append(inp.description.strip())
+    node = f"{inp.node_type} node {inp.node_id!r}"
+    if inp.node_label.strip():
+        node += f" ({inp.node_label.strip()})"
+    lines.append(f"Sets field {inp.field_name!r} of the {node}.")
+    lines += [n[:1].upper() + n[1:] + "." for n in t.notes if n]
+    if not has_default:
+        lines.append("Required: the workflow leaves it empty.")
+    return "\n\n".join(lines[:2]) + ("\n\n" + "\n".join(lines[2:]) if lines[2:] else "")
+
+
+def _class_doc(workflow: Workflow, name: str) -> str:
+    parts = [name or f"Workflow from {workflow.source}"]
+    if workflow.description.strip():
+        parts.append(workflow.description.strip())
+    parts.append(
+        "Each attribute is one input of the workflow's Form, in Form order. "
+        "Run with ``params.run(client)``."
+    )
+    return "\n\n".join(parts)
+
+

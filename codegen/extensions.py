@@ -1,0 +1,74 @@
+"""The extension point for node packs' own field types.
+
+A node pack whose fields use a type of its own (a schema component such as ``MyLoraField``,
+or a ``ui_type``) registers a ``TypeExtension``; the generator then types those inputs with
+the Python type the extension names. At run time the value is sent as pydantic's JSON form
+of that type, so the type must serialize to the JSON the node field takes (a pydantic
+model or dataclass with the node field's keys does).
+
+Register extensions in either way:
+- a module with a module-level ``IVK_TYPE_EXTENSIONS = [TypeExtension(...), ...]``, named
+  with ``ivk-codegen --extension my_pack.ivk_types``;
+- an entry point in the ``ivk_codegen.type_extensions`` group whose object is such a list.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+
+__all__ = ["TypeExtension", "load_extensions"]
+
+_DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+\Z")
+
+
+@dataclass(frozen=True)
+class TypeExtension:
+    """Map a schema ``$ref`` name or ``ui_type`` to a Python type, e.g.
+    ``TypeExtension(ref="MyLoraField", python_type="my_pack.types.MyLora")``."""
+
+    python_type: str  # dotted path "package.module.Name"; imported by the generated module
+    ref: str | None = None  # component name that the field's schema $refs
+    ui_type: str | None = None  # or the field's ui_type
+    description: str = ""  # added to the attribute's docstring
+
+    def __post_init__(self) -> None:
+        if not _DOTTED.match(self.python_type):
+            raise ValueError(f"python_type must be a dotted path module.Name: {self.python_type!r}")
+        if not (self.ref or self.ui_type):
+            raise ValueError("a TypeExtension needs ref or ui_type")
+
+    @property
+    def module(self) -> str:
+        return self.python_type.rsplit(".", 1)[0]
+
+    @property
+    def name(self) -> str:
+        return self.python_type.rsplit(".", 1)[1]
+
+
+def _as_extensions(obj: object, origin: str) -> list[TypeExtension]:
+    items = obj if isinstance(obj, (list, tuple)) else [obj]
+    bad = [i for i in items if not isinstance(i, TypeExtension)]
+    if bad:
+        raise ValueError(f"{origin}: expected TypeExtension objects, got {type(bad[0]).__name__}")
+    return list(items)
+
+
+def load_extensions(modules: Iterable[str] = ()) -> list[TypeExtension]:
+    """Extensions from the named modules, then from installed entry points."""
+    found: list[TypeExtension] = []
+    for name in modules:
+        try:
+            module = importlib.import_module(name)
+        except ImportError as exc:
+            raise ValueError(f"extension module {name!r} cannot be imported: {exc}") from exc
+        if not hasattr(module, "IVK_TYPE_EXTENSIONS"):
+            raise ValueError(f"extension module {name!r} has no IVK_TYPE_EXTENSIONS list")
+        found += _as_extensions(module.IVK_TYPE_EXTENSIONS, name)
+    for ep in sorted(entry_points(group="ivk_codegen.type_extensions"), key=lambda e: e.name):
+        found += _as_extensions(ep.load(), f"entry point {ep.name}")
+    return found

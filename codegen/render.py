@@ -1,0 +1,125 @@
+"""ModuleModel -> Python source, through a strict Jinja2 template.
+
+The template only places pieces; every piece is ``Code`` made by ``pysyntax`` from the
+model. ``finalize`` refuses anything else, so a string from the workflow cannot reach the
+output unescaped even by a template mistake.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jinja2
+
+from .model import Attribute, ModuleModel
+from .pysyntax import Code, comment_text, docstring, identifier, string_literal
+
+__all__ = ["render_module", "render_workflow_data"]
+
+_CHUNK = 76  # characters of JSON per source line of the embedded workflow
+
+
+def _finalize(value: Any) -> Any:
+    if isinstance(value, (Code, int)) and not isinstance(value, bool):
+        return value
+    raise TypeError(f"template received unescaped {type(value).__name__}: {value!r:.80}")
+
+
+_ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("ivk_codegen", "templates"),
+    undefined=jinja2.StrictUndefined,
+    finalize=_finalize,
+    autoescape=False,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+
+
+def _imports(model: ModuleModel) -> list[Code]:
+    wanted: set[tuple[str, str]] = {
+        ("typing", "ClassVar"),
+        ("pydantic.dataclasses", "dataclass"),
+        ("ivk_runtime.generated", "GeneratedWorkflow"),
+        ("ivk_runtime.generated", "InputSpec"),
+        ("ivk_runtime.generated", "workflow_config"),
+    }
+    for a in model.attributes:
+        wanted |= a.type.imports()
+        if a.has_default:
+            wanted |= a.type.expression_imports(a.default)
+            if isinstance(a.default, (list, dict)):
+                wanted.add(("pydantic", "Field"))
+    by_module: dict[str, set[str]] = {}
+    for module, name in wanted:
+        by_module.setdefault(module, set()).add(name)
+    lines = []
+    previous_group = None
+    for module in sorted(by_module, key=lambda m: (_import_group(m), m)):
+        if previous_group is not None and _import_group(module) != previous_group:
+            lines.append(Code(""))
+        previous_group = _import_group(module)
+        parts = ".".join(identifier(p) for p in module.split("."))
+        names = ", ".join(identifier(n) for n in sorted(by_module[module]))
+        lines.append(Code(f"from {parts} import {names}"))
+    return lines
+
+
+def _import_group(module: str) -> int:
+    """isort's order: standard library, third party, our runtime, then extensions' modules."""
+    top = module.split(".")[0]
+    return {"typing": 0, "pathlib": 0, "pydantic": 1, "ivk_runtime": 2}.get(top, 3)
+
+
+def _default(a: Attribute) -> Code | None:
+    if not a.has_default:
+        return None
+    expr = a.type.expression(a.default)
+    if isinstance(a.default, (list, dict)):  # mutable: one fresh copy per instance
+        return Code(f"Field(default_factory=lambda: {expr})")
+    return expr
+
+
+def _chunks(text: str) -> list[Code]:
+    return [string_literal(text[i : i + _CHUNK]) for i in range(0, len(text), _CHUNK)] or [
+        string_literal("")
+    ]
+
+
+def render_module(model: ModuleModel) -> str:
+    attributes = [
+        {
+            "name": identifier(a.name),
+            "name_literal": string_literal(a.name),
+            "annotation": a.type.annotation(),
+            "default": _default(a),
+            "doc": docstring(a.doc, indent=4),
+            "index": a.index,
+            "node_id": string_literal(a.node_id),
+            "field": string_literal(a.field_name),
+            "kind": string_literal(a.type.input_kind),
+        }
+        for a in model.attributes
+    ]
+    return _ENV.get_template("module.py.jinja").render(
+        generator_version=Code(model.generator_version),
+        source_comment=comment_text(model.source_name),
+        schema_comment=comment_text(model.schema_label),
+        content_hash=Code(model.content_hash) if model.content_hash.isalnum() else None,
+        module_doc=docstring(model.module_doc),
+        import_lines=_imports(model),
+        class_name=identifier(model.class_name),
+        class_name_literal=string_literal(model.class_name),
+        class_doc=docstring(model.class_doc, indent=4),
+        attributes=attributes,
+        source_literal=string_literal(model.source_name),
+    )
+
+
+def render_workflow_data(model: ModuleModel) -> str:
+    """The embedded workflow, appended after formatting: it is most of the module's bytes,
+    and black and libcst would spend most of their time on string pieces they cannot change
+    (each piece is already in black's style; ``verify_workflow_data`` checks every line)."""
+    return _ENV.get_template("workflow_data.py.jinja").render(
+        workflow_chunks=_chunks(model.workflow_json)
+    )

@@ -1,0 +1,50 @@
+"""Where node types come from: the bundled snapshot, a schema file, or a live server."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from importlib import resources
+
+from ivk_runtime.errors import SchemaError
+from ivk_runtime.schema_index import SchemaIndex
+
+__all__ = ["SchemaSource", "bundled_schema_name", "load_schema"]
+
+
+@dataclass(frozen=True)
+class SchemaSource:
+    index: SchemaIndex
+    label: str  # for the module header, e.g. "InvokeAI 6.14.2 (bundled snapshot)"
+    is_bundled: bool
+
+
+def bundled_schema_name() -> str:
+    names = sorted(
+        p.name for p in resources.files("ivk_codegen.schemas").iterdir()
+        if p.name.startswith("invokeai-") and p.name.endswith(".json")
+    )  # fmt: skip
+    if not names:
+        raise SchemaError("the bundled OpenAPI snapshot is missing from ivk_codegen.schemas")
+    return names[-1]
+
+
+def load_schema(schema_file: str | None = None, server: str | None = None) -> SchemaSource:
+    if server:
+        import httpx  # only needed here; keeps the common path's start-up light
+
+        url = server.rstrip("/") + "/openapi.json"
+        try:
+            response = httpx.get(url, timeout=30.0)
+            response.raise_for_status()
+            index = SchemaIndex(response.json(), source=url)
+        except (httpx.HTTPError, ValueError) as exc:
+            raise SchemaError(f"cannot read the schema from {url}: {exc}") from exc
+        return SchemaSource(index, f"InvokeAI {index.version or '?'} (from --server)", False)
+    if schema_file:
+        index = SchemaIndex.from_file(schema_file)
+        return SchemaSource(index, f"InvokeAI {index.version or '?'} (from --schema)", False)
+    name = bundled_schema_name()
+    data = json.loads(resources.files("ivk_codegen.schemas").joinpath(name).read_bytes())
+    index = SchemaIndex(data, source=name)
+    return SchemaSource(index, f"InvokeAI {index.version or '?'} (bundled snapshot)", True)

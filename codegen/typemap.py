@@ -1,0 +1,324 @@
+"""From a field's OpenAPI schema (and the Form's settings) to a Python type.
+
+``PyType`` is the generator's own small type tree; from it come the annotation written into
+the module, the imports it needs, the runtime type a default is validated against, and the
+expression of a default value.
+"""
+
+from __future__ import annotations
+
+import math
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Annotated, Any, Literal, Optional, Union
+
+from pydantic import Field, JsonValue, TypeAdapter, ValidationError
+
+from ivk_runtime.schema_index import SchemaIndex
+from ivk_runtime.values import BoardValue, Color, ImageRef, ImageValue, ModelRef
+
+from .extensions import TypeExtension
+from .pysyntax import Code, string_literal, value_literal
+
+__all__ = ["PyType", "TypeResolver", "DefaultError"]
+
+Import = tuple[str, str]  # (module, name)
+
+_SCALARS = {"integer": "int", "number": "float", "string": "str", "boolean": "bool"}
+_REF_KINDS = {"ImageField": "image", "BoardField": "board", "ModelIdentifierField": "model",
+              "ColorField": "color"}  # fmt: skip
+_BOUNDS = {"minimum": "ge", "maximum": "le", "exclusiveMinimum": "gt", "exclusiveMaximum": "lt",
+           "multipleOf": "multiple_of", "minLength": "min_length", "maxLength": "max_length"}  # fmt: skip
+
+
+class DefaultError(ValueError):
+    """The saved value does not fit the input's type."""
+
+
+@dataclass(frozen=True)
+class PyType:
+    kind: str  # int float str bool literal image board model color json list either ext
+    options: tuple[Any, ...] = ()  # literal values
+    item: PyType | None = None  # list and either
+    constraints: tuple[tuple[str, int | float], ...] = ()
+    ext: TypeExtension | None = None
+    nullable: bool = False
+    notes: tuple[str, ...] = field(default=(), compare=False)  # for the docstring
+
+    @property
+    def input_kind(self) -> str:
+        """What the runtime needs to know to turn the value into JSON."""
+        base = self.item if self.kind in ("list", "either") and self.item else self
+        return base.kind if base.kind in ("image", "board") else "value"
+
+    # -- source -----------------------------------------------------------------------------
+    def annotation(self) -> Code:
+        return Code(self._annotation() + (" | None" if self.nullable else ""))
+
+    def _annotation(self) -> str:
+        simple = {"int": "int", "float": "float", "str": "str", "bool": "bool",
+                  "image": "ImageValue", "board": "BoardValue", "model": "ModelRef",
+                  "color": "Color", "json": "JsonValue"}  # fmt: skip
+        if self.kind in simple:
+            text = simple[self.kind]
+        elif self.kind == "literal":
+            text = "Literal[" + ", ".join(value_literal(o) for o in self.options) + "]"
+        elif self.kind == "list":
+            assert self.item
+            text = f"list[{self.item.annotation()}]"
+        elif self.kind == "either":
+            assert self.item
+            inner = self.item.annotation()
+            return f"{inner} | list[{inner}]"
+        elif self.kind == "ext":
+            assert self.ext
+            text = self.ext.name
+        else:
+            raise AssertionError(self.kind)
+        if self.constraints:
+            args = ", ".join(f"{k}={value_literal(v)}" for k, v in self.constraints)
+            text = f"Annotated[{text}, Field({args})]"
+        return text
+
+    def imports(self) -> set[Import]:
+        found: set[Import] = set()
+        if self.constraints:
+            found |= {("typing", "Annotated"), ("pydantic", "Field")}
+        by_kind = {"literal": ("typing", "Literal"), "json": ("pydantic", "JsonValue"),
+                   "image": ("ivk_runtime.values", "ImageValue"),
+                   "board": ("ivk_runtime.values", "BoardValue"),
+                   "model": ("ivk_runtime.values", "ModelRef"),
+                   "color": ("ivk_runtime.values", "Color")}  # fmt: skip
+        if self.kind in by_kind:
+            found.add(by_kind[self.kind])
+        if self.ext:
+            found.add((self.ext.module, self.ext.name))
+        if self.item:
+            found |= self.item.imports()
+        return found
+
+    # -- runtime ----------------------------------------------------------------------------
+    def runtime_type(self) -> Any:
+        simple: dict[str, Any] = {"int": int, "float": float, "str": str, "bool": bool,
+                                  "image": ImageValue, "board": BoardValue, "model": ModelRef,
+                                  "color": Color, "json": JsonValue}  # fmt: skip
+        t: Any
+        if self.kind in simple:
+            t = simple[self.kind]
+        elif self.kind == "literal":
+            t = Literal.__getitem__(self.options)
+        elif self.kind == "list":
+            assert self.item
+            t = list[self.item.runtime_type()]  # type: ignore[misc]
+        elif self.kind == "either":
+            assert self.item
+            inner = self.item.runtime_type()
+            return Union[inner, list[inner]]  # type: ignore[valid-type]
+        else:  # an extension's type is the user's; not importable here
+            return Any
+        if self.constraints:
+            t = Annotated[t, Field(**dict(self.constraints))]  # type: ignore[call-overload]
+        return Optional[t] if self.nullable else t
+
+    def to_python(self, value: Any) -> Any:
+        """The saved JSON value as the Python value of this type; DefaultError if it isn't one."""
+        if value is None:
+            if self.nullable:
+                return None
+            raise DefaultError("empty")
+        if self.kind == "image":
+            name = value.get("image_name") if isinstance(value, dict) else None
+            if not isinstance(name, str) or not name:
+                raise DefaultError("no image_name")
+            return ImageRef(image_name=name)
+        if self.kind == "board":
+            if isinstance(value, dict):
+                value = value.get("board_id")
+            if not isinstance(value, str):
+                raise DefaultError("not a board")
+            return value
+        if self.kind in ("model", "color"):
+            if not isinstance(value, dict):
+                raise DefaultError(f"not a {self.kind}")
+            model = ModelRef if self.kind == "model" else Color
+            keys = set(model.model_fields)
+            try:
+                return model(**{k: v for k, v in value.items() if k in keys})
+            except (ValidationError, TypeError) as exc:
+                raise DefaultError(str(exc).splitlines()[0]) from exc
+        if self.kind == "list" and self.item:
+            if not isinstance(value, list):
+                raise DefaultError("not a list")
+            return [self.item.to_python(v) for v in value]
+        if self.kind == "either" and self.item:
+            if isinstance(value, list):
+                return [self.item.to_python(v) for v in value]
+            return self.item.to_python(value)
+        if self.kind == "float" and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if self.kind == "ext":
+            return value
+        try:
+            TypeAdapter(self.runtime_type()).validate_python(value, strict=True)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            raise DefaultError(f"{err['msg']} (got {value!r:.60})") from exc
+        return value
+
+    def expression(self, value: Any) -> Code:
+        """Source for a Python value made by ``to_python``."""
+        if isinstance(value, ImageRef):
+            return Code(f"ImageRef(image_name={string_literal(value.image_name)})")
+        if isinstance(value, (ModelRef, Color)):
+            args = ", ".join(f"{k}={value_literal(v)}" for k, v in value.model_dump().items()
+                             if v is not None)  # fmt: skip
+            return Code(f"{type(value).__name__}({args})")
+        if isinstance(value, list):
+            inner = self.item if self.item else self
+            return Code("[" + ", ".join(inner.expression(v) for v in value) + "]")
+        if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+            raise DefaultError("not a finite number")
+        return value_literal(value)
+
+    def expression_imports(self, value: Any) -> set[Import]:
+        if isinstance(value, ImageRef):
+            return {("ivk_runtime.values", "ImageRef")}
+        if isinstance(value, list):
+            return set().union(*(self.expression_imports(v) for v in value)) if value else set()
+        return set()
+
+
+@dataclass
+class TypeResolver:
+    """Resolves field schemas against one OpenAPI schema and the registered extensions."""
+
+    schema: SchemaIndex
+    extensions: Sequence[TypeExtension] = ()
+
+    def resolve(self, prop: Mapping[str, Any], settings: Mapping[str, Any] | None) -> PyType:
+        t = self._resolve(prop)
+        t = _apply_settings(t, settings)
+        notes = list(t.notes) + _model_notes(prop)
+        return replace(t, notes=tuple(notes))
+
+    def _extension(self, prop: Mapping[str, Any]) -> TypeExtension | None:
+        ref = prop.get("$ref")
+        ref_name = ref.rsplit("/", 1)[-1] if isinstance(ref, str) else None
+        ui_type = prop.get("ui_type")
+        for ext in self.extensions:
+            if (ext.ref and ext.ref == ref_name) or (ext.ui_type and ext.ui_type == ui_type):
+                return ext
+        return None
+
+    def _resolve(self, prop: Mapping[str, Any], depth: int = 0) -> PyType:
+        if depth > 8:
+            return PyType("json")
+        ext = self._extension(prop)
+        if ext:
+            return PyType("ext", ext=ext, notes=(ext.description,) if ext.description else ())
+        if "anyOf" in prop or "oneOf" in prop:
+            members = list(prop.get("anyOf") or prop.get("oneOf") or [])
+            nullable = any(isinstance(m, dict) and m.get("type") == "null" for m in members)
+            rest = [m for m in members if isinstance(m, dict) and m.get("type") != "null"]
+            # the extension may be named on the non-null member
+            for m in rest:
+                if self._extension(m):
+                    return replace(self._resolve(m, depth + 1), nullable=nullable)
+            types = [self._resolve({**m, **_ui_keys(prop)}, depth + 1) for m in rest]
+            if len(types) == 1:
+                return replace(types[0], nullable=nullable or types[0].nullable)
+            if len(types) == 2:
+                one, many = sorted(types, key=lambda t: t.kind == "list")
+                if many.kind == "list" and many.item == one:
+                    return PyType("either", item=one, nullable=nullable)
+            return PyType("json", nullable=nullable)
+        if "$ref" in prop:
+            ref = str(prop["$ref"]).rsplit("/", 1)[-1]
+            if ref in _REF_KINDS:
+                return PyType(_REF_KINDS[ref])
+            target = self.schema.resolve(dict(prop))
+            if "enum" in target:
+                return _literal(target["enum"])
+            return PyType("json")
+        if "const" in prop:
+            return _literal([prop["const"]])
+        if "enum" in prop:
+            return _literal(prop["enum"])
+        kind = prop.get("type")
+        if kind == "array":
+            items = prop.get("items")
+            item = self._resolve(items, depth + 1) if isinstance(items, dict) else PyType("json")
+            return PyType("list", item=item)
+        if isinstance(kind, str) and kind in _SCALARS:
+            bounds = tuple(
+                (name, prop[key]) for key, name in _BOUNDS.items()
+                if isinstance(prop.get(key), (int, float)) and not isinstance(prop.get(key), bool)
+            )  # fmt: skip
+            return PyType(_SCALARS[kind], constraints=bounds)
+        return PyType("json")
+
+
+def _ui_keys(prop: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in prop.items() if k == "ui_type"}
+
+
+def _literal(values: Sequence[Any]) -> PyType:
+    unique = tuple(dict.fromkeys(v for v in values if isinstance(v, (str, int, bool))))
+    return PyType("literal", options=unique) if unique else PyType("json")
+
+
+def _apply_settings(t: PyType, settings: Mapping[str, Any] | None) -> PyType:
+    """The Form's own limits: number min/max, and a string dropdown's options."""
+    if not settings:
+        return t
+    if settings.get("component") == "dropdown" and t.kind == "str":
+        options = [o.get("value") for o in settings.get("options") or [] if isinstance(o, dict)]
+        values = [v for v in options if isinstance(v, str)]
+        if values:
+            return replace(t, kind="literal", options=tuple(dict.fromkeys(values)), constraints=())
+        return t
+    if t.kind not in ("int", "float"):
+        return t
+    bounds = dict(t.constraints)
+    lo, hi = settings.get("min"), settings.get("max")
+    number = (int, float)
+    if isinstance(lo, number) and not isinstance(lo, bool):
+        lo = math.ceil(lo) if t.kind == "int" else lo
+        bounds["ge"] = max(lo, bounds["ge"]) if "ge" in bounds else lo
+    if isinstance(hi, number) and not isinstance(hi, bool):
+        hi = math.floor(hi) if t.kind == "int" else hi
+        bounds["le"] = min(hi, bounds["le"]) if "le" in bounds else hi
+    if "ge" in bounds and "le" in bounds and bounds["ge"] > bounds["le"]:
+        return t  # contradictory settings: the schema's bounds alone
+    order = ["ge", "gt", "le", "lt", "multiple_of", "min_length", "max_length"]
+    return replace(t, constraints=tuple((k, bounds[k]) for k in order if k in bounds))
+
+
+def _model_notes(prop: Mapping[str, Any]) -> list[str]:
+    notes = []
+    for key, label in (("ui_model_base", "base"), ("ui_model_type", "type"),
+                       ("ui_model_variant", "variant"), ("ui_model_format", "format")):  # fmt: skip
+        value = prop.get(key)
+        if isinstance(value, list) and value:
+            notes.append(f"model {label}: {', '.join(str(v) for v in value)}")
+        elif isinstance(value, str):
+            notes.append(f"model {label}: {value}")
+    return notes
+
+
+def infer_from_value(value: Any) -> PyType:
+    """A type for an input the schema does not know, from the value the workflow saved."""
+    if isinstance(value, bool):
+        return PyType("bool")
+    if isinstance(value, int):
+        return PyType("int")
+    if isinstance(value, float):
+        return PyType("float")
+    if isinstance(value, str):
+        return PyType("str")
+    if isinstance(value, dict) and set(value) == {"image_name"}:
+        return PyType("image", nullable=True)
+    return PyType("json", nullable=value is None)
+
+

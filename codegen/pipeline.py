@@ -1,4 +1,5 @@
-"""The generator: load -> resolve types -> intermediate model -> render -> verify -> format."""
+"""The generator: load -> resolve types -> intermediate model -> render (formatted by
+black a statement at a time) -> verify with libcst."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from ivk_runtime.workflow import parse_workflow
 
 from .build_model import build_module_model
 from .extensions import TypeExtension
-from .formatting import format_source
 from .render import render_module, render_workflow_data
 from .schema_source import SchemaSource
 from .typemap import TypeResolver
@@ -66,7 +66,7 @@ def generate_source(
     verify_module(source)
     tail = render_workflow_data(model)
     verify_workflow_data(tail)
-    code = format_source(source).rstrip("\n") + tail
+    code = source.rstrip("\n") + tail
     return Generated(source_name, model.class_name, code, model.messages)
 
 

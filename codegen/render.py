@@ -11,6 +11,7 @@ from typing import Any
 
 import jinja2
 
+from .formatting import format_statement
 from .model import Attribute, ModuleModel
 from .pysyntax import Code, comment_text, docstring, identifier, string_literal
 
@@ -86,13 +87,18 @@ def _chunks(text: str) -> list[Code]:
     ]
 
 
+def _statement(a: Attribute) -> Code:
+    name, annotation, default = identifier(a.name), a.type.annotation(), _default(a)
+    text = f"{name}: {annotation}" + (f" = {default}" if default is not None else "")
+    return Code(format_statement(text + "\n", 4))
+
+
 def render_module(model: ModuleModel) -> str:
+    """The module's code, already in black's layout (``verify`` and the tests check it)."""
     attributes = [
         {
-            "name": identifier(a.name),
+            "statement": _statement(a),
             "name_literal": string_literal(a.name),
-            "annotation": a.type.annotation(),
-            "default": _default(a),
             "doc": docstring(a.doc, indent=4),
             "index": a.index,
             "node_id": string_literal(a.node_id),
@@ -101,6 +107,11 @@ def render_module(model: ModuleModel) -> str:
         }
         for a in model.attributes
     ]
+    class_header = format_statement(
+        f"class {identifier(model.class_name)}(GeneratedWorkflow):\n"
+        f"    {docstring(model.class_doc, indent=4)}\n"
+    )
+    source = f"_workflow_source: ClassVar[str] = {string_literal(model.source_name)}\n"
     return _ENV.get_template("module.py.jinja").render(
         generator_version=Code(model.generator_version),
         source_comment=comment_text(model.source_name),
@@ -108,11 +119,10 @@ def render_module(model: ModuleModel) -> str:
         content_hash=Code(model.content_hash) if model.content_hash.isalnum() else None,
         module_doc=docstring(model.module_doc),
         import_lines=_imports(model),
-        class_name=identifier(model.class_name),
         class_name_literal=string_literal(model.class_name),
-        class_doc=docstring(model.class_doc, indent=4),
+        class_header=Code(class_header),
         attributes=attributes,
-        source_literal=string_literal(model.source_name),
+        source_statement=Code(format_statement(source, 4)),
     )
 
 

@@ -11,12 +11,11 @@ import math
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Annotated, Any, Literal, Optional, Union
-
-from pydantic import Field, JsonValue, TypeAdapter, ValidationError
+from typing import Any
 
 from ivk_runtime.schema_index import SchemaIndex
-from ivk_runtime.values import BoardValue, Color, ImageRef, ImageValue, ModelRef
+
+from ivk_runtime.value_shapes import MODEL_REQUIRED
 
 from .extensions import TypeExtension
 from .pysyntax import Code, string_literal, value_literal
@@ -98,95 +97,138 @@ class PyType:
             found |= self.item.imports()
         return found
 
-    # -- runtime ----------------------------------------------------------------------------
-    def runtime_type(self) -> Any:
-        simple: dict[str, Any] = {"int": int, "float": float, "str": str, "bool": bool,
-                                  "image": ImageValue, "board": BoardValue, "model": ModelRef,
-                                  "color": Color, "json": JsonValue}  # fmt: skip
-        t: Any
-        if self.kind in simple:
-            t = simple[self.kind]
-        elif self.kind == "literal":
-            t = Literal.__getitem__(self.options)
-        elif self.kind == "list":
-            assert self.item
-            t = list[self.item.runtime_type()]  # type: ignore[misc]
-        elif self.kind == "either":
-            assert self.item
-            inner = self.item.runtime_type()
-            return Union[inner, list[inner]]  # type: ignore[valid-type]
-        else:  # an extension's type is the user's; not importable here
-            return Any
-        if self.constraints:
-            t = Annotated[t, Field(**dict(self.constraints))]  # type: ignore[call-overload]
-        return Optional[t] if self.nullable else t
-
+    # -- defaults -----------------------------------------------------------------------------
     def to_python(self, value: Any) -> Any:
-        """The saved JSON value as the Python value of this type; DefaultError if it isn't one."""
+        """The saved JSON value as this type's value (``Obj`` for images, models, colours);
+        DefaultError when it is not one. Checked here, without pydantic, so that the
+        generator starts fast; the rules are the ones the runtime's strict validation applies.
+        """
         if value is None:
-            if self.nullable:
+            if self.nullable or self.kind == "json":
                 return None
             raise DefaultError("empty")
-        if self.kind == "image":
-            name = value.get("image_name") if isinstance(value, dict) else None
-            if not isinstance(name, str) or not name:
-                raise DefaultError("no image_name")
-            return ImageRef(image_name=name)
-        if self.kind == "board":
-            if isinstance(value, dict):
-                value = value.get("board_id")
-            if not isinstance(value, str):
-                raise DefaultError("not a board")
-            return value
-        if self.kind in ("model", "color"):
-            if not isinstance(value, dict):
-                raise DefaultError(f"not a {self.kind}")
-            model = ModelRef if self.kind == "model" else Color
-            keys = set(model.model_fields)
-            try:
-                return model(**{k: v for k, v in value.items() if k in keys})
-            except (ValidationError, TypeError) as exc:
-                raise DefaultError(str(exc).splitlines()[0]) from exc
-        if self.kind == "list" and self.item:
-            if not isinstance(value, list):
-                raise DefaultError("not a list")
-            return [self.item.to_python(v) for v in value]
         if self.kind == "either" and self.item:
             if isinstance(value, list):
                 return [self.item.to_python(v) for v in value]
             return self.item.to_python(value)
-        if self.kind == "float" and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        if self.kind == "ext":
-            return value
-        try:
-            TypeAdapter(self.runtime_type()).validate_python(value, strict=True)
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            raise DefaultError(f"{err['msg']} (got {value!r:.60})") from exc
-        return value
+        if self.kind == "list" and self.item:
+            if not isinstance(value, list):
+                raise DefaultError("not a list")
+            return [self.item.to_python(v) for v in value]
+        checked = _CHECKS[self.kind](self, value)
+        for name, bound in self.constraints:
+            _check_bound(name, bound, checked)
+        return checked
 
     def expression(self, value: Any) -> Code:
-        """Source for a Python value made by ``to_python``."""
-        if isinstance(value, ImageRef):
-            return Code(f"ImageRef(image_name={string_literal(value.image_name)})")
-        if isinstance(value, (ModelRef, Color)):
-            args = ", ".join(f"{k}={value_literal(v)}" for k, v in value.model_dump().items()
-                             if v is not None)  # fmt: skip
-            return Code(f"{type(value).__name__}({args})")
+        """Source for a value made by ``to_python``."""
+        if isinstance(value, Obj):
+            args = ", ".join(f"{k}={value_literal(v)}" for k, v in value.fields if v is not None)
+            return Code(f"{value.cls}({args})")
         if isinstance(value, list):
             inner = self.item if self.item else self
             return Code("[" + ", ".join(inner.expression(v) for v in value) + "]")
-        if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-            raise DefaultError("not a finite number")
         return value_literal(value)
 
     def expression_imports(self, value: Any) -> set[Import]:
-        if isinstance(value, ImageRef):
-            return {("ivk_runtime.values", "ImageRef")}
+        if isinstance(value, Obj):
+            return {("ivk_runtime.values", value.cls)}
         if isinstance(value, list):
             return set().union(*(self.expression_imports(v) for v in value)) if value else set()
         return set()
+
+
+@dataclass(frozen=True)
+class Obj:
+    """A default that is a runtime value object: ImageRef, ModelRef or Color."""
+
+    cls: str
+    fields: tuple[tuple[str, Any], ...]
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _check_int(t: PyType, value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise DefaultError(f"not an integer: {value!r:.60}")
+    return value
+
+
+def _check_float(t: PyType, value: Any) -> Any:
+    if not _is_number(value) or not math.isfinite(value):
+        raise DefaultError(f"not a finite number: {value!r:.60}")
+    return float(value)
+
+
+def _check_type(kind: type) -> Any:
+    def check(t: PyType, value: Any) -> Any:
+        if not isinstance(value, kind):
+            raise DefaultError(f"not a {kind.__name__}: {value!r:.60}")
+        return value
+
+    return check
+
+
+def _check_literal(t: PyType, value: Any) -> Any:
+    if not any(type(value) is type(o) and value == o for o in t.options):
+        raise DefaultError(f"{value!r:.60} is not one of the choices")
+    return value
+
+
+def _check_image(t: PyType, value: Any) -> Any:
+    name = value.get("image_name") if isinstance(value, dict) else None
+    if not isinstance(name, str) or not name:
+        raise DefaultError("no image_name")
+    return Obj("ImageRef", (("image_name", name),))
+
+
+def _check_board(t: PyType, value: Any) -> Any:
+    board = value.get("board_id") if isinstance(value, dict) else value
+    if not isinstance(board, str) or not board:
+        raise DefaultError("not a board")
+    return board
+
+
+def _check_model(t: PyType, value: Any) -> Any:
+    if not isinstance(value, dict):
+        raise DefaultError("not a model")
+    missing = [k for k in MODEL_REQUIRED if not isinstance(value.get(k), str)]
+    if missing:
+        raise DefaultError(f"model reference without {', '.join(missing)}")
+    sub = value.get("submodel_type")
+    if sub is not None and not isinstance(sub, str):
+        raise DefaultError("submodel_type is not a string")
+    return Obj("ModelRef", tuple((k, value.get(k)) for k in MODEL_REQUIRED + ("submodel_type",)))
+
+
+def _check_color(t: PyType, value: Any) -> Any:
+    if not isinstance(value, dict):
+        raise DefaultError("not a colour")
+    parts = {k: value.get(k, 255 if k == "a" else None) for k in "rgba"}
+    if any(isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= 255 for v in parts.values()):
+        raise DefaultError("colour components must be integers 0-255")
+    return Obj("Color", tuple(parts.items()))
+
+
+_CHECKS: dict[str, Any] = {
+    "int": _check_int, "float": _check_float, "str": _check_type(str), "bool": _check_type(bool),
+    "literal": _check_literal, "image": _check_image, "board": _check_board, "model": _check_model,
+    "color": _check_color, "json": lambda t, v: v, "ext": lambda t, v: v,
+}  # fmt: skip
+
+
+def _check_bound(name: str, bound: int | float, value: Any) -> None:
+    if name in ("min_length", "max_length"):
+        size = len(value)
+        ok = size >= bound if name == "min_length" else size <= bound
+    elif name == "multiple_of":
+        ok = bound == 0 or math.isclose(value / bound, round(value / bound), abs_tol=1e-9)
+    else:
+        ok = {"ge": value >= bound, "le": value <= bound, "gt": value > bound, "lt": value < bound}[name]
+    if not ok:
+        raise DefaultError(f"{value!r:.60} breaks {name}={bound}")
 
 
 @dataclass

@@ -3,6 +3,7 @@ template makes. A last guard behind the escaping: an injected statement or call 
 
 from __future__ import annotations
 
+import ast
 import re
 
 import libcst as cst
@@ -40,38 +41,22 @@ def _check_statement_line(stmt: cst.SimpleStatementLine, *, in_class: bool) -> N
         raise UnsafeOutput(f"unexpected statement: {cst.Module([]).code_for_node(small)!r:.120}")
 
 
-class _CallChecker(cst.CSTVisitor):
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-        return False  # module paths are dotted names, checked as statements above
+def _check_expressions(source: str) -> None:
+    """No call but the template's, no attribute access, no f-string, walrus or await.
 
-    def visit_ConcatenatedString(self, node: cst.ConcatenatedString) -> bool:
-        # the embedded workflow is thousands of pieces deep: walk it in a loop, not recursively
-        part: cst.BaseExpression = node
-        while isinstance(part, cst.ConcatenatedString):
-            self._plain_string(part.left)
-            part = part.right
-        self._plain_string(part)
-        return False
-
-    def visit_SimpleString(self, node: cst.SimpleString) -> None:
-        self._plain_string(node)
-
-    @staticmethod
-    def _plain_string(node: cst.CSTNode) -> None:
-        if not isinstance(node, cst.SimpleString) or "f" in node.prefix.lower():
-            raise UnsafeOutput("only plain string literals may be concatenated")
-
-    def visit_Call(self, node: cst.Call) -> None:
-        if _name(node.func) not in _ALLOWED_CALLS:
-            raise UnsafeOutput(f"unexpected call: {cst.Module([]).code_for_node(node)!r:.120}")
-
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        raise UnsafeOutput(f"unexpected attribute access: {cst.Module([]).code_for_node(node)!r:.80}")
-
-    def _refuse(self, node: cst.CSTNode) -> None:
-        raise UnsafeOutput(f"unexpected {type(node).__name__}")
-
-    visit_Await = visit_Yield = visit_NamedExpr = visit_FormattedString = _refuse  # type: ignore[assignment]
+    Walked with ``ast``: the same tree shape for this purpose, at a fraction of the cost of
+    visiting libcst's concrete tree.
+    """
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            continue
+        if isinstance(node, ast.Call):
+            func = node.func.id if isinstance(node.func, ast.Name) else None
+            if func not in _ALLOWED_CALLS:
+                raise UnsafeOutput(f"unexpected call at line {node.lineno}")
+        elif isinstance(node, (ast.Attribute, ast.JoinedStr, ast.NamedExpr, ast.Await,
+                               ast.Yield, ast.YieldFrom, ast.Starred)):  # fmt: skip
+            raise UnsafeOutput(f"unexpected {type(node).__name__} at line {node.lineno}")
 
 
 def verify_module(source: str) -> None:
@@ -95,11 +80,11 @@ def verify_module(source: str) -> None:
             raise UnsafeOutput(f"unexpected top-level {type(stmt).__name__}")
     if classes != 1:
         raise UnsafeOutput(f"expected one class, found {classes}")
-    module.visit(_CallChecker())
+    _check_expressions(source)
 
 
 _DATA_LINE = re.compile(r"""    (?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')\Z""")
-_DATA_HEAD = ["", "", "# The workflow as exported (keys sorted), substituted into at run time; never edited.",
+_DATA_HEAD = ["", "", "", "# The workflow as exported (keys sorted), substituted into at run time; never edited.",
               "_WORKFLOW_JSON = ("]  # fmt: skip
 
 

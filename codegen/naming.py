@@ -30,10 +30,16 @@ MODULE_NAMES = frozenset(
 )  # fmt: skip
 
 
+# Letters NFKD does not split into an ASCII base letter and a mark.
+_TRANSLIT = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe",
+                           "Œ": "OE", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "þ": "th"})  # fmt: skip
+
+
 def _ascii_words(text: str) -> list[str]:
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    folded = unicodedata.normalize("NFKD", text.translate(_TRANSLIT))
+    folded = folded.encode("ascii", "ignore").decode("ascii")
     # split camelCase and acronym boundaries before dropping punctuation
-    folded = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", folded)
+    folded = re.sub(r"([a-z0-9])([A-Z][a-z])", r"\1 \2", folded)
     folded = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", folded)
     return [w for w in re.split(r"[^A-Za-z0-9]+", folded) if w]
 

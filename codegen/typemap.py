@@ -240,6 +240,8 @@ class TypeResolver:
 
     def resolve(self, prop: Mapping[str, Any], settings: Mapping[str, Any] | None) -> PyType:
         t = self._resolve(prop)
+        if t.kind == "board":  # "none" is the uncategorized board; null is not a GUI value
+            t = replace(t, nullable=False)
         t = _apply_settings(t, settings)
         notes = list(t.notes) + _model_notes(prop)
         return replace(t, notes=tuple(notes))

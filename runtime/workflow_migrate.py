@@ -1,7 +1,8 @@
 """Bring a workflow export of any format the GUI loads (meta.version 1.0.0-4.0.0) to 4.0.0.
 
 Mirrors InvokeAI's ``parseAndMigrateWorkflow`` (frontend ``features/nodes/util/workflow/migrations.ts``):
-1.0.0 -> 2.0.0 restructures field types and adds ``nodePack``; 2.0.0 -> 3.0.0 -> 4.0.0 only bump
+1.0.0 -> 2.0.0 restructures field types, adds ``nodePack`` and drops input values the v2 schema
+cannot hold (see ``_v2_input_value``); 2.0.0 -> 3.0.0 -> 4.0.0 only bump
 the version (3.0.0 added the Form, 4.0.0 connector nodes; both default when absent). The final
 shape check and key stripping live in ``workflow_schema``. Functions here mutate the dict they are
 given: the caller passes a private deep copy.
@@ -9,6 +10,8 @@ given: the caller passes a private deep copy.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from typing import Any, Final
 
 from .errors import WorkflowError
@@ -152,6 +155,12 @@ def migrate_v1_to_v2(workflow: dict[str, Any], source: str) -> None:
             for name, field in fields.items():
                 if isinstance(field, dict):
                     field["type"] = _v2_field_type(field.get("type"), source, f"node {node_id!r} field {name!r}")
+                    if kind == "inputs" and "value" in field:
+                        value = _v2_input_value(field["type"]["name"], field["value"])
+                        if value is _DROP:
+                            del field["value"]
+                        else:
+                            field["value"] = value
         # The GUI looks the pack up in the server's templates, which we do not have.
         data["nodePack"] = UNKNOWN_NODE_PACK
         if not data.get("version"):
@@ -180,6 +189,98 @@ def _v2_field_type(v1_type: Any, source: str, element: str) -> dict[str, Any]:
         raise WorkflowError(source, element, f"unknown 1.0.0 field type {v1_type!r}; the GUI cannot migrate it")
     name, cardinality = mapped
     return {"name": name, "isCollection": cardinality == _C, "isCollectionOrScalar": cardinality == _P}
+
+
+# zWorkflowV2 parses each input as the first of its "stateful" field schemas (types with a UI
+# widget) whose type name and value both match, else as a stateless field whose value is forced to
+# undefined. So a v1 value survives only if its v2 type is stateful and the value fits that schema
+# (e.g. Collection [] or IntegerCollection [1, 2] are lost); zod also trims and strips extra keys.
+_DROP: Final = object()
+
+_SCHEDULERS: Final = frozenset(
+    "euler deis ddim ddpm dpmpp_2s dpmpp_2m dpmpp_2m_sde dpmpp_sde heun kdpm_2 lms pndm unipc euler_k "
+    "dpmpp_2s_k dpmpp_2m_k dpmpp_2m_sde_k dpmpp_sde_k heun_k lms_k euler_a kdpm_2_a lcm".split()
+)
+_BASE_MODELS: Final = frozenset(("any", "sd-1", "sd-2", "sdxl", "sdxl-refiner"))
+
+_Check = Callable[[Any], Any]  # the value as zod outputs it, or _DROP
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return _DROP
+    try:
+        return value if math.isfinite(float(value)) else _DROP  # zod 4 rejects +-Infinity
+    except OverflowError:
+        return _DROP
+
+
+def _integer(value: Any) -> Any:
+    # zod 4's .int() means a safe integer; JSON 3.0 is the JS number 3.
+    if _number(value) is _DROP or not float(value).is_integer() or abs(value) > 2**53 - 1:
+        return _DROP
+    return value
+
+
+def _of_type(kind: type) -> _Check:
+    return lambda value: value if isinstance(value, kind) else _DROP
+
+
+def _one_of(allowed: frozenset[str]) -> _Check:
+    return lambda value: value if isinstance(value, str) and value in allowed else _DROP
+
+
+def _trimmed_nonempty(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) and value.strip() else _DROP
+
+
+def _model_name(value: Any) -> Any:
+    return value if isinstance(value, str) and len(value) >= 3 else _DROP
+
+
+def _color_channel(value: Any) -> Any:
+    return value if _integer(value) is not _DROP and 0 <= value <= 255 else _DROP
+
+
+def _object_of(shape: dict[str, _Check]) -> _Check:
+    def check(value: Any) -> Any:
+        if not isinstance(value, dict):
+            return _DROP
+        out = {key: keep(value.get(key)) for key, keep in shape.items()}
+        return _DROP if any(v is _DROP for v in out.values()) else out  # keys outside the shape are stripped
+
+    return check
+
+
+_MODEL_ID: Final = {"model_name": _model_name, "base_model": _one_of(_BASE_MODELS)}
+_MAIN_MODEL: Final = _object_of({**_MODEL_ID, "model_type": _one_of(frozenset(("main",)))})
+
+# v2 stateful type name -> value schema; every other v2 type is stateless.
+_V2_STATEFUL_VALUES: Final[dict[str, _Check]] = {
+    "IntegerField": _integer,
+    "FloatField": _number,
+    "StringField": _of_type(str),
+    "BooleanField": _of_type(bool),
+    "EnumField": _of_type(str),
+    "ImageField": _object_of({"image_name": _trimmed_nonempty}),
+    "BoardField": _object_of({"board_id": _trimmed_nonempty}),
+    "MainModelField": _MAIN_MODEL,
+    "SDXLMainModelField": _MAIN_MODEL,
+    "SDXLRefinerModelField": _MAIN_MODEL,
+    "VAEModelField": _object_of(_MODEL_ID),
+    "LoRAModelField": _object_of(_MODEL_ID),
+    "ControlNetModelField": _object_of(_MODEL_ID),
+    "IPAdapterModelField": _object_of(_MODEL_ID),
+    "T2IAdapterModelField": _object_of(_MODEL_ID),
+    "ColorField": _object_of({c: _color_channel for c in "rgba"}),
+    "SchedulerField": _one_of(_SCHEDULERS),
+}
+
+
+def _v2_input_value(type_name: str, value: Any) -> Any:
+    """A present v1 input value as zWorkflowV2 outputs it, or _DROP if it becomes undefined."""
+    check = _V2_STATEFUL_VALUES.get(type_name)
+    return _DROP if check is None else check(value)  # null too: .optional() only admits undefined
 
 
 def json_kind(value: Any) -> str:

@@ -112,6 +112,64 @@ def test_v1_field_type_without_a_v2_counterpart_is_refused() -> None:
     assert "'ONNXModelField'" in info.value.message
 
 
+# (v1 type, saved value, value after migration or None if dropped) - zWorkflowV2 keeps a value only
+# for a stateful (UI-widget) v2 type whose value schema it fits.
+V1_VALUES = [
+    ("Collection", [], None),  # CollectionField is stateless: iterate.collection loses its []
+    ("Collection", [1, 2], None),
+    ("CollectionItem", 3, None),
+    ("Any", "x", None),
+    ("IntegerCollection", [1, 2], None),  # IntegerField holds a single number
+    ("StringCollection", [], None),
+    ("ImageCollection", [], None),
+    ("integer", 3, 3),
+    ("integer", 3.0, 3.0),  # the JS number 3
+    ("integer", 2.5, None),
+    ("integer", True, None),
+    ("integer", None, None),  # .optional() admits undefined, not null
+    ("IntegerPolymorphic", 4, 4),
+    ("FloatPolymorphic", 1, 1),
+    ("float", "1", None),
+    ("string", "", ""),
+    ("boolean", 0, None),
+    ("enum", "bicubic", "bicubic"),
+    ("Scheduler", "euler_a", "euler_a"),
+    ("Scheduler", "nope", None),
+    ("ImageField", {"image_name": " a.png ", "x": 1}, {"image_name": "a.png"}),  # trimmed, stripped
+    ("ImageField", {"image_name": "  "}, None),
+    ("BoardField", {"board_id": "b"}, {"board_id": "b"}),
+    ("ColorField", {"r": 1, "g": 2, "b": 3, "a": 255}, {"r": 1, "g": 2, "b": 3, "a": 255}),
+    ("ColorField", {"r": 1, "g": 2, "b": 3, "a": 256}, None),
+    (
+        "MainModelField",
+        {"model_name": "sd15", "base_model": "sd-1", "model_type": "main", "extra": 1},
+        {"model_name": "sd15", "base_model": "sd-1", "model_type": "main"},
+    ),
+    ("MainModelField", {"model_name": "sd", "base_model": "sd-1", "model_type": "main"}, None),  # min(3)
+    ("VaeModelField", {"model_name": "vae", "base_model": "sd-1"}, {"model_name": "vae", "base_model": "sd-1"}),
+    ("LoRAModelField", {"model_name": "lora", "base_model": "flux"}, None),  # v2 base models only
+    ("ConditioningField", {"conditioning_name": "c"}, None),
+]
+
+
+@pytest.mark.parametrize(("v1_type", "saved", "expected"), V1_VALUES)
+def test_v1_input_keeps_its_value_only_if_v2_can_hold_it(v1_type: str, saved: Any, expected: Any) -> None:
+    wf = v1_workflow()
+    wf["nodes"][0]["data"]["inputs"]["seed"].update(type=v1_type, value=saved)
+    migrate_v1_to_v2(wf, "old.json")
+    field = wf["nodes"][0]["data"]["inputs"]["seed"]
+    assert field.get("value", None) == expected
+    assert ("value" in field) == (expected is not None)
+
+
+def test_v1_collection_value_is_gone_after_a_full_load() -> None:
+    wf = v1_workflow()
+    wf["nodes"][0]["data"]["inputs"]["ids"].update(type="Collection", value=[])
+    node = parse_workflow(wf, "old.json").data["nodes"][0]
+    assert node["data"]["inputs"]["ids"] == {"name": "ids", "label": "", "description": ""}
+    assert node["data"]["inputs"]["any"]["value"] == 0.5
+
+
 def test_v2_and_v3_steps_only_bump_the_version() -> None:
     wf: dict[str, Any] = {"meta": {"version": "2.0.0", "category": "default"}, "nodes": [1]}
     migrate_v2_to_v3(wf)

@@ -6,6 +6,7 @@ import builtins
 import keyword
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -79,35 +80,38 @@ class Rename:
 def assign_names(requests: Sequence[NameRequest]) -> tuple[list[str], list[Rename]]:
     """One unique attribute name per request, in order; and each rename, for stderr.
 
-    Deterministic: the first input keeps a name; a later duplicate takes its node's label as
-    a prefix, then a numeric suffix.
+    Deterministic: when several inputs would take one name, every one of them whose node has
+    a label takes it as a prefix (so two "Value" fields of nodes "Width" and "Height" become
+    ``width_value`` and ``height_value``, not ``value`` and ``height_value``); what still
+    collides is numbered in Form order, the first keeping the plain name.
     """
-    taken: set[str] = set()
+    bases = [snake_case(r.shown_label) or snake_case(r.field_name) or "input" for r in requests]
+    wanted = [_safe_attribute(b) for b in bases]
+    counts = Counter(wanted)
     names: list[str] = []
-    renames: list[Rename] = []
-    for req in requests:
-        base = snake_case(req.shown_label) or snake_case(req.field_name) or "input"
-        wanted = _safe_attribute(base)
-        reasons: list[str] = []
-        if wanted != base:
-            reasons.append("keyword, builtin or reserved name")
-        name = wanted
+    reasons: list[list[str]] = []
+    for req, base, want in zip(requests, bases, wanted):
+        why = ["keyword, builtin or reserved name"] if want != base else []
+        prefix = snake_case(req.node_label)
+        if counts[want] > 1 and prefix:
+            want = _safe_attribute(f"{prefix}_{base}")
+            why.append("duplicate label; node label added")
+        names.append(want)
+        reasons.append(why)
+    taken: set[str] = set()
+    for i, name in enumerate(names):
         if name in taken:
-            prefix = snake_case(req.node_label)
-            candidate = _safe_attribute(f"{prefix}_{base}") if prefix else name
-            if candidate not in taken:
-                name = candidate
-                reasons.append("duplicate label; node label added")
-            else:
-                n = 2
-                while f"{wanted}_{n}" in taken:
-                    n += 1
-                name = f"{wanted}_{n}"
-                reasons.append("duplicate label; numbered")
-        taken.add(name)
-        names.append(name)
-        if name != base:
-            renames.append(Rename(req.index, req.shown_label, name, "; ".join(reasons)))
+            n = 2
+            while f"{name}_{n}" in taken or f"{name}_{n}" in names[i + 1 :]:
+                n += 1
+            names[i] = f"{name}_{n}"
+            reasons[i].append("duplicate label; numbered")
+        taken.add(names[i])
+    renames = [
+        Rename(req.index, req.shown_label, name, "; ".join(why))
+        for req, base, name, why in zip(requests, bases, names, reasons)
+        if name != base
+    ]
     return names, renames
 
 

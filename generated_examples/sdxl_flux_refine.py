@@ -195,7 +195,7 @@ class SdxlThenFlux(GeneratedWorkflow):
 
     Sets field 'b' of the float_math node '2ebc24ee-2e21-4d32-b3d3-9b7025cc2045'."""
 
-    num_steps: int = 10
+    flux_domain_transfer_num_steps: int = 10
     """Input 18: Num Steps.
 
     Sets field 'num_steps' of the flux_denoise_meta node '9c773392-5647-4f2b-958e-9da1707b6e6a' (Flux Domain Transfer)."""
@@ -368,7 +368,7 @@ class SdxlThenFlux(GeneratedWorkflow):
         ),
         InputSpec(
             index=18,
-            attribute="num_steps",
+            attribute="flux_domain_transfer_num_steps",
             node_id="9c773392-5647-4f2b-958e-9da1707b6e6a",
             field="num_steps",
             kind="value",

@@ -91,7 +91,7 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
     Model type: lora.
     Required: the workflow leaves it empty."""
 
-    weight: float = 1.0
+    apply_lightning_lora_high_noise_weight: float = 1.0
     """Input 11: Weight.
 
     Sets field 'weight' of the wan_lora_loader node '291abec8-b996-4c7b-959c-360f56a3ed60' (Apply Lightning LoRA (High Noise))."""
@@ -105,7 +105,7 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
     Model type: lora.
     Required: the workflow leaves it empty."""
 
-    weight_2: float = 1.0
+    weight: float = 1.0
     """Input 13: Weight.
 
     Sets field 'weight' of the wan_lora_loader node 'ae8f115d-a3b8-4f76-b280-7313366a94ad'."""
@@ -214,7 +214,7 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
         ),
         InputSpec(
             index=11,
-            attribute="weight",
+            attribute="apply_lightning_lora_high_noise_weight",
             node_id="291abec8-b996-4c7b-959c-360f56a3ed60",
             field="weight",
             kind="value",
@@ -228,7 +228,7 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
         ),
         InputSpec(
             index=13,
-            attribute="weight_2",
+            attribute="weight",
             node_id="ae8f115d-a3b8-4f76-b280-7313366a94ad",
             field="weight",
             kind="value",

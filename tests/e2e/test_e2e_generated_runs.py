@@ -1,0 +1,116 @@
+"""Generated modules run on a real InvokeAI server; the output images prove the values applied."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from PIL import Image
+
+from ivk_runtime import AsyncInvokeAIClient, InvokeAIClient, RunFailed
+from ivk_runtime.values import Color
+
+pytestmark = pytest.mark.server
+
+
+def _image(client: InvokeAIClient, name: str) -> Image.Image:
+    return Image.open(io.BytesIO(client.download_image(name)))
+
+
+def test_values_set_the_output_size_and_colour(
+    client: InvokeAIClient, generated: dict[str, ModuleType]
+) -> None:
+    cls = generated["blur_image"].BlurImage
+    params = cls(width=80, height=40, color=Color(r=200, g=30, b=10), noise_amount=0.0)
+    result = params.run(client, timeout=120)
+
+    assert result.status == "completed"
+    (saved,) = result.images
+    assert saved.attribute == "output_board"  # the Form input that drives its board
+    image = _image(client, saved.image_name).convert("RGB")
+    assert image.size == (80, 40)
+    # no noise and a uniform canvas: blurring leaves the chosen colour (give or take rounding)
+    pixel = image.getpixel((40, 20))
+    assert isinstance(pixel, tuple)
+    assert all(abs(got - want) <= 2 for got, want in zip(pixel, (200, 30, 10))), pixel
+
+
+def test_two_runs_with_different_values_give_different_images(
+    client: InvokeAIClient, generated: dict[str, ModuleType]
+) -> None:
+    cls = generated["nested_form"].NestedForm
+    first = cls(canvas_width_value=120, width=50, height=20).run(client, timeout=120)
+    second = cls(canvas_width_value=120, width=30, height=60).run(client, timeout=120)
+    sizes = [_image(client, r.images[0].image_name).size for r in (first, second)]
+    assert sizes == [(50, 20), (30, 60)]
+
+
+async def test_async_run(aclient: AsyncInvokeAIClient, generated: dict[str, ModuleType]) -> None:
+    cls = generated["legacy_exposed"].LegacyExposedFields
+    params = cls(a=6, b=5, operation="ADD", height=12)  # width = 6 + 5
+    result = await params.arun(aclient, timeout=120)
+    assert result.status == "completed"
+    data = await aclient.download_image(result.images[0].image_name)
+    assert Image.open(io.BytesIO(data)).size == (11, 12)
+
+
+def test_many_runs_in_one_batch_come_back_in_order(
+    client: InvokeAIClient, generated: dict[str, ModuleType]
+) -> None:
+    cls = generated["blur_image"].BlurImage
+    widths = [24, 56, 40]
+    results = cls.run_many(client, [cls(width=w, height=16) for w in widths], timeout=180)
+    assert [r.status for r in results] == ["completed"] * 3
+    assert len({r.batch_id for r in results}) == 1  # one enqueue_batch
+    got = [_image(client, r.images[0].image_name).size for r in results]
+    assert got == [(w, 16) for w in widths]
+
+
+def test_iterate_collect_images_in_iteration_order(
+    client: InvokeAIClient, generated: dict[str, ModuleType]
+) -> None:
+    cls = generated["iterate_images"].IterateImages
+    result = cls(first_width=10, stop_before=40, step=10, height=8).run(client, timeout=120)
+    widths = [_image(client, i.image_name).size[0] for i in result.images]
+    assert widths == [10, 20, 30]
+
+
+def test_local_image_is_uploaded_and_resized(
+    client: InvokeAIClient, generated: dict[str, ModuleType], tmp_path: Path
+) -> None:
+    source = tmp_path / "in.png"
+    Image.new("RGB", (64, 64), (0, 255, 0)).save(source)
+    cls = generated["resize_upload"].ResizeAnImage
+    result = cls(input_image=source, width=20, height=10).run(client, timeout=120)
+    image = _image(client, result.images[0].image_name).convert("RGB")
+    assert image.size == (20, 10)
+    assert image.getpixel((10, 5)) == (0, 255, 0)
+
+
+def test_failure_carries_the_servers_error(
+    client: InvokeAIClient, generated: dict[str, ModuleType]
+) -> None:
+    cls = generated["fails_at_runtime"].FailsAtRunTime
+    with pytest.raises(RunFailed) as failed:
+        cls(denominator_value=0).run(client, timeout=120)
+    assert failed.value.error_type == "ZeroDivisionError"
+    assert failed.value.error_message
+    assert cls(denominator_value=4).run(client, timeout=120).status == "completed"
+
+
+def test_named_board_and_the_none_board(
+    client: InvokeAIClient, generated: dict[str, ModuleType]
+) -> None:
+    cls = generated["blur_image"].BlurImage
+    board = client.create_board("ivk-e2e-board")
+    try:
+        named = cls(width=16, height=16, output_board=board["board_id"]).run(client, timeout=120)
+        assert named.images[0].board_id == board["board_id"]
+        assert named.images[0].image_name in client.list_board_images(board["board_id"])
+        loose = cls(width=17, height=16, output_board="none").run(client, timeout=120)
+        assert loose.images[0].board_id in (None, "none")
+        assert loose.images[0].image_name in client.list_board_images("none")
+    finally:
+        client.delete_board(board["board_id"])

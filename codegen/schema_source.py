@@ -33,14 +33,17 @@ def load_schema(schema_file: str | None = None, server: str | None = None) -> Sc
     if server:
         import httpx  # only needed here; keeps the common path's start-up light
 
-        url = server.rstrip("/") + "/openapi.json"
+        base = server.rstrip("/")
+        url = base + "/openapi.json"
         try:
             response = httpx.get(url, timeout=30.0)
             response.raise_for_status()
             index = SchemaIndex(response.json(), source=url)
-        except (httpx.HTTPError, ValueError) as exc:
+            # the schema's info.version is the API's, not InvokeAI's: ask the app
+            version = httpx.get(base + "/api/v1/app/version", timeout=30.0).json().get("version")
+        except (httpx.HTTPError, ValueError, AttributeError) as exc:
             raise SchemaError(f"cannot read the schema from {url}: {exc}") from exc
-        return SchemaSource(index, f"InvokeAI {index.version or '?'} (from --server)", False)
+        return SchemaSource(index, f"InvokeAI {version or '?'} (from --server)", False)
     if schema_file:
         index = SchemaIndex.from_file(schema_file)
         return SchemaSource(index, f"InvokeAI {index.version or '?'} (from --schema)", False)

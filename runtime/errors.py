@@ -48,6 +48,17 @@ class HTTPStatusError(ServerError):
         super().__init__(f"{method} {url} answered {status}: {body[:500]}")
 
 
+class RequestTimeout(ServerError):
+    """The server did not answer a request in time (the request is not retried)."""
+
+    def __init__(self, method: str, url: str, timeout: float | None) -> None:
+        self.method = method
+        self.url = url
+        self.timeout = timeout
+        limit = f" within {timeout:g} s" if timeout is not None else ""
+        super().__init__(f"{method} {url} got no answer{limit}")
+
+
 class EnqueueValidationError(ServerError):
     """The server refused the batch (422). ``problems`` maps each to a Form input where possible."""
 
@@ -96,12 +107,15 @@ class RunFailed(IvkError):
         error_message: str | None,
         error_traceback: str | None,
         result: object = None,
+        results: list[object] | None = None,
     ) -> None:
         self.item_id = item_id
         self.error_type = error_type
         self.error_message = error_message
         self.error_traceback = error_traceback
         self.result = result
+        # run_many: every item's result, in the order of the value sets
+        self.results = results
         super().__init__(f"queue item {item_id} failed: {error_type}: {error_message}")
 
 
@@ -116,7 +130,10 @@ class RunTimeout(IvkError):
 
 
 class RunCanceled(IvkError):
-    def __init__(self, item_id: int | None, result: object = None) -> None:
+    def __init__(
+        self, item_id: int | None, result: object = None, results: list[object] | None = None
+    ) -> None:
         self.item_id = item_id
         self.result = result
+        self.results = results  # run_many: every item's result, in the order of the value sets
         super().__init__(f"queue item {item_id} was canceled")

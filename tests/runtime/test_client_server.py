@@ -1,0 +1,268 @@
+"""The clients against a real InvokeAI server, with small model-free workflows built in code.
+
+Values are proven applied from the output images themselves (downloaded, opened with Pillow).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import pathlib
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from PIL import Image
+
+from ivk_runtime.async_client import AsyncInvokeAIClient
+from ivk_runtime.client import InvokeAIClient
+from ivk_runtime.errors import EnqueueValidationError, RunCanceled, RunFailed
+from ivk_runtime.events import ProgressEvent
+
+sys.path.insert(0, str(pathlib.Path(__file__).parent))
+from wfbuild import blur_chain, workflow  # noqa: E402
+
+pytestmark = pytest.mark.server
+
+
+@pytest.fixture
+def client(invokeai_url: str) -> Iterator[InvokeAIClient]:
+    with InvokeAIClient(invokeai_url, timeout=60) as c:
+        yield c
+
+
+def size_of(data: bytes) -> tuple[int, int]:
+    with Image.open(io.BytesIO(data)) as img:
+        width, height = img.size
+        return int(width), int(height)
+
+
+def pixel_of(data: bytes) -> tuple[int, ...]:
+    with Image.open(io.BytesIO(data)) as img:
+        return tuple(img.convert("RGBA").getpixel((0, 0)))
+
+
+def test_run_applies_values_sync(client: InvokeAIClient, tmp_path: pathlib.Path) -> None:
+    events: list[ProgressEvent] = []
+    result = client.run(blur_chain(), {0: 37, 1: 21, 2: 1.5}, progress=events.append, timeout=60)
+    assert result.status == "completed" and result["status"] == "completed"
+    (image,) = result.images
+    assert (image.node_id, image.node_type, image.board_id) == ("save", "save_image", None)
+    assert (image.width, image.height) == (37, 21)
+    assert size_of(image.bytes()) == (37, 21)
+    assert size_of(image.bytes(full_resolution=False)) <= (256, 256)  # the thumbnail
+    (path,) = result.download(tmp_path)
+    assert path == tmp_path / image.image_name and size_of(path.read_bytes()) == (37, 21)
+    assert result.values == {0: 37, 1: 21, 2: 1.5}
+    assert result.duration is not None and 0 < result.duration < 60
+    assert result.queue_item["origin"] == "ivk-codegen"
+    assert result.queue_item["session"]["graph"]["nodes"]["blur"]["radius"] == 1.5
+    kinds = {e.kind for e in events}
+    assert {"status", "started", "complete"} <= kinds
+    assert events[-1].status == "completed"
+
+
+def test_saved_image_carries_the_workflow(client: InvokeAIClient, invokeai_url: str) -> None:
+    result = client.run(blur_chain(), {0: 12, 1: 12})
+    name = result.images[0].image_name
+    answer = httpx.get(
+        f"{invokeai_url}/api/v1/images/i/{name}/workflow", headers={"Accept-Encoding": "identity"}
+    ).json()
+    attached = answer.get("workflow")
+    attached = attached if isinstance(attached, dict) else __import__("json").loads(attached)
+    assert attached["name"] == "ivk-runtime-test"
+    widths = [
+        n["data"]["inputs"]["width"]["value"] for n in attached["nodes"] if n["id"] == "blank"
+    ]
+    assert widths == [12]
+
+
+async def test_run_applies_values_async(invokeai_url: str, tmp_path: pathlib.Path) -> None:
+    async with AsyncInvokeAIClient(invokeai_url, timeout=60) as client:
+        result = await client.run(blur_chain(), {0: 29, 1: 17})
+        (image,) = result.images
+        assert size_of(await image.abytes()) == (29, 17)
+        (path,) = await result.adownload(tmp_path)
+        assert size_of(path.read_bytes()) == (29, 17)
+        with pytest.raises(TypeError):
+            image.bytes()  # an async client's image needs await
+        # concurrent runs share one event stream and still map back to their values
+        runs = await asyncio.gather(
+            *(client.run(blur_chain(), {0: 20 + i, 1: 10}) for i in range(3))
+        )
+        assert [r.images[0].width for r in runs] == [20, 21, 22]
+
+
+def test_run_many_one_batch_matched_back(client: InvokeAIClient) -> None:
+    values = [{0: 16 + 8 * i, 1: 40 - 4 * i, 2: float(i)} for i in range(5)]
+    results = client.run_many(blur_chain(), values)
+    assert len({r.batch_id for r in results}) == 1  # one enqueue_batch
+    for given, result in zip(values, results):
+        assert result.values == given
+        assert size_of(result.images[0].bytes()) == (given[0], given[1])
+        by_field = {
+            (f["node_path"], f["field_name"]): f["value"] for f in result.queue_item["field_values"]
+        }
+        assert by_field[("blank", "width")] == given[0]
+
+
+async def test_run_many_async(invokeai_url: str) -> None:
+    async with AsyncInvokeAIClient(invokeai_url) as client:
+        results = await client.run_many(blur_chain(), [{0: 9}, {0: 19}, {0: 9}])
+    assert [r.images[0].width for r in results] == [9, 19, 9]
+
+
+def test_invalid_value_in_a_batch_is_refused_not_poisoning(
+    client: InvokeAIClient, invokeai_url: str
+) -> None:
+    # The server pastes batch data unchecked; -5 there would make an item nobody can read.
+    with pytest.raises(EnqueueValidationError) as info:
+        client.run_many(blur_chain(), [{2: 1.0}, {2: -5}, {2: 2.0}], attribute_names={2: "radius"})
+    (problem,) = info.value.problems
+    assert (problem.input_index, problem.attribute, problem.field) == (2, "radius", "radius")
+    listing = httpx.get(
+        f"{invokeai_url}/api/v1/queue/default/list_all", headers={"Accept-Encoding": "identity"}
+    )
+    assert listing.status_code == 200, listing.text[:300]
+
+
+def test_failure_flow(client: InvokeAIClient) -> None:
+    wf = workflow([("d", "div", {"a": 7, "b": 1})], form=[("d", "a"), ("d", "b")], no_cache=["d"])
+    with pytest.raises(RunFailed) as info:
+        client.run(wf, {1: 0})
+    assert info.value.error_type == "ZeroDivisionError"
+    assert "division by zero" in (info.value.error_message or "")
+    assert "Traceback" in (info.value.error_traceback or "")
+    result = info.value.result
+    assert getattr(result, "status") == "failed"
+
+
+def test_cancel(client: InvokeAIClient) -> None:
+    submission = client.enqueue(blur_chain(), [{0: 11}, {0: 13}, {0: 15}])
+    last = submission.items_for(2)[0]
+    client.cancel(last)
+    with pytest.raises(RunCanceled) as info:
+        client.wait(last, timeout=30)
+    assert info.value.item_id == last
+    assert client.wait(submission.items_for(0)[0], timeout=30).status == "completed"
+
+
+def test_wait_on_an_item_that_already_finished(client: InvokeAIClient, invokeai_url: str) -> None:
+    submission = client.enqueue(blur_chain(), [{0: 14}])
+    (item_id,) = submission.item_ids
+    deadline = time.monotonic() + 30
+    while client.get_queue_item(item_id)["status"] != "completed" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    with InvokeAIClient(invokeai_url) as fresh:  # knows nothing of the submission
+        result = fresh.wait(item_id, timeout=5)
+    assert result.status == "completed" and result.images[0].width == 14
+
+
+def test_polling_mode(client: InvokeAIClient) -> None:
+    client._events.state.enabled = False
+    result = client.run(blur_chain(), {0: 23})
+    assert result.images[0].width == 23
+
+
+def test_iterate_collect_order(client: InvokeAIClient) -> None:
+    wf = workflow(
+        [
+            ("ic", "integer_collection", {"collection": [24, 8, 16]}),
+            ("it", "iterate", {"collection": []}),
+            (
+                "blank",
+                "blank_image",
+                {
+                    "width": 4,
+                    "height": 4,
+                    "mode": "RGB",
+                    "color": {"r": 0, "g": 0, "b": 255, "a": 255},
+                },
+            ),
+            ("save", "save_image", {"board": "none"}),
+            ("col", "collect", {}),
+        ],
+        [
+            ("ic", "collection", "it", "collection"),
+            ("it", "item", "blank", "width"),
+            ("blank", "image", "save", "image"),
+            ("save", "image", "col", "item"),
+        ],
+        form=[("ic", "collection")],
+        no_cache=["ic", "it", "blank", "save", "col"],
+        intermediate=["blank"],
+    )
+    result = client.run(wf, {0: [5, 30, 12, 7]})
+    assert [(i.node_id, i.width) for i in result.images] == [
+        ("save", 5),
+        ("save", 30),
+        ("save", 12),
+        ("save", 7),
+    ]
+    assert [size_of(i.bytes())[0] for i in result.images] == [5, 30, 12, 7]
+
+
+def test_boards_none_and_named(client: InvokeAIClient) -> None:
+    board = client.create_board(f"ivk-test-{uuid.uuid4().hex[:8]}")
+    board_id = board["board_id"]
+    try:
+        wf = blur_chain(with_board_input=True)
+        named = client.run(wf, {0: 10, 3: {"board_id": board_id}}, attribute_names={3: "board"})
+        (img,) = named.images
+        assert (img.board_id, img.input_index, img.attribute) == (board_id, 3, "board")
+        assert img.image_name in client.list_board_images(board_id)
+        plain = client.run(wf, {0: 10, 3: "none"})
+        assert plain.images[0].board_id is None and plain.images[0].input_index == 3
+        assert plain.images[0].image_name in client.list_board_images("none")
+        boards = client.list_boards(include_uncategorized=True)
+        assert boards[0]["board_id"] == "none" and any(b["board_id"] == board_id for b in boards)
+        # value sets that differ in their board cannot share batch data: still correct
+        both = client.run_many(wf, [{0: 6, 3: {"board_id": board_id}}, {0: 7, 3: "none"}])
+        assert [(r.images[0].width, r.images[0].board_id) for r in both] == [
+            (6, board_id),
+            (7, None),
+        ]
+    finally:
+        client.delete_board(board_id)
+    assert all(b["board_id"] != board_id for b in client.list_boards())
+
+
+def test_upload_flow(client: InvokeAIClient, tmp_path: pathlib.Path) -> None:
+    src = tmp_path / "input.png"
+    Image.new("RGB", (33, 19), (0, 200, 0)).save(src)
+    wf = workflow(
+        [
+            ("blur", "img_blur", {"image": None, "radius": 0, "blur_type": "gaussian"}),
+            ("save", "save_image", {"board": "none"}),
+        ],
+        [("blur", "image", "save", "image")],
+        form=[("blur", "image")],
+        no_cache=["blur", "save"],
+        intermediate=["blur"],
+    )
+    result = client.run(wf, {0: src})
+    data = result.images[0].bytes()
+    assert size_of(data) == (33, 19)
+    assert all(abs(a - b) <= 2 for a, b in zip(pixel_of(data)[:3], (0, 200, 0)))
+    assert result.values == {0: src}
+    uploaded = result.queue_item["session"]["graph"]["nodes"]["blur"]["image"]["image_name"]
+    dto = client.upload_image(src, board_id="none")
+    assert dto["width"] == 33 and dto["image_name"] != uploaded
+
+
+def test_server_info(client: InvokeAIClient) -> None:
+    assert client.version().count(".") >= 2
+    assert client.schema() is client.schema()  # cached
+    assert client.schema().node("img_blur") is not None
+    assert isinstance(client.list_models(), list)
+
+
+def test_unknown_image_is_an_http_error(client: InvokeAIClient) -> None:
+    from ivk_runtime.errors import HTTPStatusError
+
+    with pytest.raises(HTTPStatusError) as info:
+        client.download_image("does-not-exist.png")
+    assert info.value.status == 404

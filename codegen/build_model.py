@@ -68,6 +68,7 @@ def build_module_model(
         t, has_default, default, note = _default(inp, t, schema)
         if note:
             messages.append(f"warning: input {inp.index} ({name}): {note}")
+        why_required = "the saved value does not fit its type" if note else "the workflow leaves it empty"
         attributes.append(
             Attribute(
                 index=inp.index,
@@ -78,14 +79,15 @@ def build_module_model(
                 type=t,
                 has_default=has_default,
                 default=default,
-                doc=_attribute_doc(inp, t, _shown_label(inp, title), has_default),
+                doc=_attribute_doc(inp, t, _shown_label(inp, title), has_default, why_required),
             )
         )
 
     canonical = json.dumps(raw, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
     name_text = workflow.name.strip()
-    cls = class_name_override or class_name([name_text, file_stem])
+    imported = {name for a in attributes for _, name in a.type.imports()}
+    cls = class_name_override or class_name([name_text, file_stem], taken=imported)
     return ModuleModel(
         source_name=workflow.source,
         schema_label=schema.label,
@@ -108,6 +110,8 @@ def _default(inp: FormInput, t: PyType, schema: SchemaSource) -> tuple[PyType, b
     candidates: list[tuple[str, Any]] = []
     if inp.value is not None:
         candidates.append(("saved value", inp.value))
+    elif t.kind == "board":
+        candidates.append(("empty board", "none"))  # no board means uncategorized in the graph
     if field is not None and field.has_default and not (required and field.default is None):
         candidates.append(("schema default", field.default))
     if required:  # None would fail the run: the type says so up front
@@ -126,7 +130,9 @@ def _default(inp: FormInput, t: PyType, schema: SchemaSource) -> tuple[PyType, b
     return t, False, None, problem
 
 
-def _attribute_doc(inp: FormInput, t: PyType, shown: str, has_default: bool) -> str:
+def _attribute_doc(
+    inp: FormInput, t: PyType, shown: str, has_default: bool, why_required: str
+) -> str:
     lines = [f"Input {inp.index}: {shown}."]
     if inp.description.strip():
         lines.append(inp.description.strip())
@@ -136,7 +142,7 @@ def _attribute_doc(inp: FormInput, t: PyType, shown: str, has_default: bool) -> 
     lines.append(f"Sets field {inp.field_name!r} of the {node}.")
     lines += [n[:1].upper() + n[1:] + "." for n in t.notes if n]
     if not has_default:
-        lines.append("Required: the workflow leaves it empty.")
+        lines.append(f"Required: {why_required}.")
     return "\n\n".join(lines[:2]) + ("\n\n" + "\n".join(lines[2:]) if lines[2:] else "")
 
 

@@ -93,6 +93,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             _fail(str(exc) if str(exc).startswith(path.name) else f"{path.name}: {exc}")
             failed = True
             continue
+        except Exception as exc:  # a bug of ours: still one line, still no output
+            _fail(f"{path.name}: internal error ({type(exc).__name__}: {exc}); please report it")
+            failed = True
+            continue
         if not args.quiet:
             for message in gen.messages:
                 print(f"{path.name}: {message}", file=sys.stderr)

@@ -26,14 +26,15 @@ MODULE_NAMES = frozenset(
     {
         "Annotated", "ClassVar", "Literal", "Field", "JsonValue", "dataclass", "GeneratedWorkflow",
         "InputSpec", "workflow_config", "BoardValue", "Color", "ImageRef", "ImageValue",
-        "ModelRef", "pathlib",
+        "ModelRef", "pathlib", "json_value",
     }
 )  # fmt: skip
 
 
 # Letters NFKD does not split into an ASCII base letter and a mark.
-_TRANSLIT = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe",
-                           "Œ": "OE", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "þ": "th"})  # fmt: skip
+_TRANSLIT = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "Ae", "ø": "o", "Ø": "O", "œ": "oe",
+                           "Œ": "Oe", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "þ": "th",
+                           "Þ": "Th"})  # fmt: skip
 
 
 def _ascii_words(text: str) -> list[str]:
@@ -91,7 +92,8 @@ def assign_names(requests: Sequence[NameRequest]) -> tuple[list[str], list[Renam
     names: list[str] = []
     reasons: list[list[str]] = []
     for req, base, want in zip(requests, bases, wanted):
-        why = ["keyword, builtin or reserved name"] if want != base else []
+        why = [] if want == base else ["starts with a digit" if base[0].isdigit()
+                                       else "keyword, builtin or reserved name"]  # fmt: skip
         prefix = snake_case(req.node_label)
         if counts[want] > 1 and prefix:
             want = _safe_attribute(f"{prefix}_{base}")
@@ -115,15 +117,17 @@ def assign_names(requests: Sequence[NameRequest]) -> tuple[list[str], list[Renam
     return names, renames
 
 
-def class_name(preferred: Iterable[str]) -> str:
-    """PascalCase from the first candidate that has ASCII words (workflow name, file stem)."""
+def class_name(preferred: Iterable[str], taken: Iterable[str] = ()) -> str:
+    """PascalCase from the first candidate that has ASCII words (workflow name, file stem);
+    never one of the module's own names or ``taken`` (names imported for extensions)."""
+    avoid = MODULE_NAMES | set(taken)
     for text in preferred:
         words = _ascii_words(text)
         if words:
             name = "".join(w.capitalize() for w in words)
             if name[0].isdigit():
                 name = "Workflow" + name
-            if keyword.iskeyword(name) or name in _BUILTINS or name in MODULE_NAMES:
+            while keyword.iskeyword(name) or name in _BUILTINS or name in avoid:
                 name += "Workflow"
             return name
     return "Workflow"

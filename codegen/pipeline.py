@@ -37,11 +37,18 @@ def _read_json(path: pathlib.Path) -> object:
     except UnicodeDecodeError as exc:
         raise WorkflowError(path.name, None, f"not UTF-8 text (byte {exc.start})") from exc
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise WorkflowError(
             path.name, None, f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
         ) from exc
+    except RecursionError as exc:
+        raise WorkflowError(path.name, None, "not a workflow: JSON nested too deeply") from exc
+
+
+def _no_constant(name: str) -> object:
+    # Python's json takes NaN and Infinity; JSON (and InvokeAI's GUI) does not
+    raise json.JSONDecodeError(f"{name} is not a JSON value", name, 0)
 
 
 def generate_source(

@@ -60,8 +60,8 @@ def docstring(text: str, indent: int = 0) -> Code:
     lines after the first are indented to sit in a body ``indent`` spaces deep."""
     lines = text.strip().split("\n")
     escaped = ["".join(_escape_char(c, '"') for c in line).rstrip() for line in lines]
-    body = ("\n" + " " * indent).join(escaped)
-    body = re.sub(r"\n +\n", "\n\n", body)  # no trailing blanks on empty lines
+    pad = " " * indent
+    body = "\n".join([escaped[0]] + [pad + line if line else "" for line in escaped[1:]])
     if body.endswith("\\"):  # a lone trailing backslash would escape the closing quotes
         body += " "
     return Code('"""' + body + '"""')

@@ -51,6 +51,8 @@ def _imports(model: ModuleModel) -> list[Code]:
             wanted |= a.type.expression_imports(a.default)
             if isinstance(a.default, (list, dict)):
                 wanted.add(("pydantic", "Field"))
+                if a.type.kind == "json":
+                    wanted.add(("ivk_runtime.values", "json_value"))
     by_module: dict[str, set[str]] = {}
     for module, name in wanted:
         by_module.setdefault(module, set()).add(name)
@@ -77,6 +79,8 @@ def _default(a: Attribute) -> Code | None:
         return None
     expr = a.type.expression(a.default)
     if isinstance(a.default, (list, dict)):  # mutable: one fresh copy per instance
+        if a.type.kind == "json":  # typed through json_value, or mypy infers dict[str, int]
+            return Code(f"Field(default_factory=lambda: json_value({expr}))")
         return Code(f"Field(default_factory=lambda: {expr})")
     return expr
 

@@ -46,7 +46,8 @@ def load_schema(schema_file: str | None = None, server: str | None = None) -> Sc
         return SchemaSource(index, f"InvokeAI {version or '?'} (from --server)", False)
     if schema_file:
         index = SchemaIndex.from_file(schema_file)
-        return SchemaSource(index, f"InvokeAI {index.version or '?'} (from --schema)", False)
+        # a server's own dump says only the API's version: name the file instead
+        return SchemaSource(index, f"{index.source} (from --schema)", False)
     name = bundled_schema_name()
     data = json.loads(resources.files("ivk_codegen.schemas").joinpath(name).read_bytes())
     index = SchemaIndex(data, source=name)

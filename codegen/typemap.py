@@ -308,7 +308,9 @@ def _ui_keys(prop: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _literal(values: Sequence[Any]) -> PyType:
-    unique = tuple(dict.fromkeys(v for v in values if isinstance(v, (str, int, bool))))
+    # keyed by type too: a dict would merge True with 1
+    keyed = dict.fromkeys((type(v), v) for v in values if isinstance(v, (str, int, bool)))
+    unique = tuple(v for _, v in keyed)
     return PyType("literal", options=unique) if unique else PyType("json")
 
 

@@ -11,7 +11,9 @@ import libcst as cst
 __all__ = ["UnsafeOutput", "verify_module", "verify_workflow_data"]
 
 # Calls the template may make; anything else in the source is foreign.
-_ALLOWED_CALLS = frozenset({"dataclass", "Field", "InputSpec", "ImageRef", "ModelRef", "Color"})
+_ALLOWED_CALLS = frozenset(
+    {"dataclass", "Field", "InputSpec", "ImageRef", "ModelRef", "Color", "json_value"}
+)
 
 
 class UnsafeOutput(Exception):

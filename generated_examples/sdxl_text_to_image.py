@@ -103,12 +103,10 @@ class SdxlTextToImage(GeneratedWorkflow):
 
     Sets field 'scheduler' of the denoise_latents node 'denoise_latents:TRC0Y88EWe'."""
 
-    board: BoardValue
+    board: BoardValue = "none"
     """Input 8: board.
 
-    Sets field 'board' of the l2i node 'canvas_output:JbPTiAJ26r'.
-
-    Required: the workflow leaves it empty."""
+    Sets field 'board' of the l2i node 'canvas_output:JbPTiAJ26r'."""
 
     _inputs: ClassVar[tuple[InputSpec, ...]] = (
         InputSpec(

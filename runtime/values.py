@@ -6,6 +6,7 @@ that InvokeAI's nodes take (``to_field_json``).
 
 from __future__ import annotations
 
+import copy
 import pathlib
 from typing import Any, Literal, Union
 
@@ -19,6 +20,7 @@ __all__ = [
     "JsonValue",
     "ModelRef",
     "image_name_of",
+    "json_value",
     "local_image_path",
     "to_field_json",
 ]
@@ -59,6 +61,11 @@ class Color(BaseModel):
     g: int = Field(ge=0, le=255)
     b: int = Field(ge=0, le=255)
     a: int = Field(default=255, ge=0, le=255)
+
+
+def json_value(value: JsonValue) -> JsonValue:
+    """A fresh copy of a JSON default (generated modules' defaults for untyped inputs)."""
+    return copy.deepcopy(value)
 
 
 def local_image_path(value: object) -> pathlib.Path | None:

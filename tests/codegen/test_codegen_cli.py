@@ -207,11 +207,6 @@ def test_bad_input_exits_2_naming_the_file_and_writes_nothing(
         assert _snapshot(out) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="generator bug: pipeline._read_json catches only JSONDecodeError; deeply nested JSON "
-    "raises RecursionError -> traceback and exit 1",
-)
 def test_deeply_nested_json_is_bad_input(tmp_path: pathlib.Path) -> None:
     path = tmp_path / "deep.json"
     path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
@@ -315,12 +310,6 @@ def test_schema_option_with_an_older_server(tmp_path: pathlib.Path) -> None:
 
 
 @pytest.mark.skipif(not SCHEMA_6_8.is_file(), reason=f"no {SCHEMA_6_8}")
-@pytest.mark.xfail(
-    strict=True,
-    reason="generator bug: schema_source labels a --schema/--server schema with OpenAPI "
-    "info.version, which InvokeAI sets to the API version '1.0.0'; the header says "
-    "'InvokeAI 1.0.0 (from --schema)' for the 6.8 dump",
-)
 def test_schema_header_does_not_claim_a_wrong_invokeai_version() -> None:
     code = run_cli([BLUR, "--schema", SCHEMA_6_8]).out
     schema_line = next(ln for ln in code.splitlines() if ln.startswith("# Schema:"))
@@ -433,12 +422,6 @@ def test_warnings_and_renames_go_to_stderr_prefixed_with_the_file(tmp_path: path
     assert quiet.code == 0 and quiet.err == ""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="generator bug: naming.class_name avoids only MODULE_NAMES, not the names the "
-    "module imports for extensions: a workflow named 'Pack Image' with an extension type "
-    "'...PackImage' gets `class PackImage` shadowing the import (mypy: [no-redef])",
-)
 def test_class_name_does_not_shadow_an_extension_type(
     extension_module: str, tmp_path: pathlib.Path
 ) -> None:

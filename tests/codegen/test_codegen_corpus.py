@@ -115,12 +115,6 @@ def test_shared_corpus_generates_or_is_refused(
 
 
 @pytest.mark.skipif(not SHARED, reason=_NO_SHARED)
-@pytest.mark.xfail(
-    strict=True,
-    reason="generator bug: a JSON-typed input whose saved value is an object gets "
-    "`x: JsonValue = Field(default_factory=lambda: {...})`; mypy infers dict[str, str] for the "
-    "lambda, which is not a JsonValue (dict is invariant) -> [assignment] errors in 7 modules",
-)
 def test_shared_corpus_modules_pass_mypy_strict(
     shared_package: tuple[pathlib.Path, list[str]],
     mypy_cache_dir: pathlib.Path,

@@ -194,13 +194,6 @@ def test_hostile_text_is_carried_exactly_and_runs_nothing(t: dict[str, str]) -> 
     assert cls.workflow().inputs[7].node_id == t["node_id"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="generator bug: pysyntax.docstring's re.sub(r'\\n +\\n', ...) does not overlap, so "
-    "two or more blank lines in an input's description leave an indentation-only line (trailing "
-    "whitespace) in the attribute docstring; class docstrings escape it only because black "
-    "reformats the class header",
-)
 @pytest.mark.usefixtures("fast_schema")
 def test_blank_lines_in_a_description_leave_no_trailing_whitespace(tmp_path: pathlib.Path) -> None:
     data = copy.deepcopy(BASE)
@@ -215,12 +208,6 @@ def test_blank_lines_in_a_description_leave_no_trailing_whitespace(tmp_path: pat
     assert [ln for ln in result.out.split("\n") if ln != ln.rstrip()] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="generator bug: a saved value holding NaN/Infinity (Python's json accepts them) of an "
-    "input typed as JSON reaches pysyntax.value_literal, whose ValueError is not an IvkError: "
-    "traceback and exit 1 instead of exit 2 or a module",
-)
 @pytest.mark.usefixtures("fast_schema")
 def test_nan_inside_a_saved_json_value(tmp_path: pathlib.Path) -> None:
     data = json.loads(

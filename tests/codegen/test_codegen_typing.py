@@ -132,12 +132,6 @@ def test_the_runtime_agrees_with_mypy(extra_modules: pathlib.Path) -> None:
     assert set(outcome.values()) <= {"ValidationError", "TypeError"}, outcome
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="generator bug: a JSON-typed input whose saved value is an object is written "
-    "`x: JsonValue = Field(default_factory=lambda: {...})`; mypy infers dict[str, int] for the "
-    "lambda, and dict is invariant, so it is no JsonValue: [assignment] (render._default)",
-)
 def test_object_default_of_a_json_input_passes_mypy(
     tmp_path: pathlib.Path, mypy_cache_dir: pathlib.Path
 ) -> None:

@@ -31,7 +31,7 @@ class SdxlWRefinerTextToImage(GeneratedWorkflow):
 
     Model base: sdxl.
     Model type: main.
-    Required: the workflow leaves it empty."""
+    Required: the saved value does not fit its type."""
 
     steps: Annotated[int, Field(gt=0)] = 36
     """Input 1: Steps.
@@ -82,7 +82,7 @@ class SdxlWRefinerTextToImage(GeneratedWorkflow):
 
     Model base: sdxl-refiner.
     Model type: main.
-    Required: the workflow leaves it empty."""
+    Required: the saved value does not fit its type."""
 
     refiner_steps: Annotated[int, Field(gt=0)] = 36
     """Input 4: Refiner Steps.

@@ -1,0 +1,99 @@
+"""Root fixtures: the repository's paths, and the real InvokeAI server for tests marked ``server``.
+
+``invokeai_url`` is, in this order: the server scripts/test.sh is starting in the background
+(IVK_SERVER_STARTING names the file where that start reports; the fixture waits for it), the
+server at INVOKEAI_URL, or else a throwaway server that this session starts with
+scripts/invokeai-server.sh on a free port and stops at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SERVER_SCRIPT = REPO_ROOT / "scripts" / "invokeai-server.sh"
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path | None:
+    """The ``shared/`` folder beside the repository (as in CI), or None when absent."""
+    candidate = REPO_ROOT.parent / "shared"
+    return candidate if candidate.is_dir() else None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _server_version(url: str) -> str:
+    with urllib.request.urlopen(f"{url}/api/v1/app/version", timeout=10) as response:
+        return str(json.load(response)["version"])
+
+
+def _wait_for_background_start(report: Path, timeout: float = 1800) -> str:
+    deadline = time.monotonic() + timeout
+    while not report.exists():
+        if time.monotonic() > deadline:
+            pytest.fail(
+                f"the InvokeAI server scripts/test.sh started did not report within {timeout} s"
+            )
+        time.sleep(0.25)
+    values = dict(line.split("=", 1) for line in report.read_text().splitlines() if "=" in line)
+    if values.get("IVK_START_EXIT") != "0" or "INVOKEAI_URL" not in values:
+        pytest.fail(
+            "the InvokeAI server scripts/test.sh started failed to start (its log is above)"
+        )
+    return values["INVOKEAI_URL"]
+
+
+@pytest.fixture(scope="session")
+def invokeai_url() -> Iterator[str]:
+    """Base URL (no trailing slash) of a running InvokeAI server."""
+    starting = os.environ.get("IVK_SERVER_STARTING")
+    if starting:
+        url = _wait_for_background_start(Path(starting))
+        os.environ["INVOKEAI_URL"] = url  # for subprocesses the tests start
+        yield url
+        return
+    url = os.environ.get("INVOKEAI_URL", "").rstrip("/")
+    if url:
+        try:
+            _server_version(url)
+        except OSError as exc:
+            pytest.fail(f"INVOKEAI_URL={url} does not answer GET /api/v1/app/version: {exc}")
+        yield url
+        return
+    env = {**os.environ, "IVK_PORT": str(_free_port())}
+    script = ["bash", str(SERVER_SCRIPT)]
+    start = subprocess.Popen(
+        [*script, "start"], env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        out, _ = start.communicate()
+    except BaseException:  # interrupted: the script stops its half-started server on SIGTERM
+        start.terminate()
+        start.wait()
+        raise
+    if start.returncode != 0:
+        pytest.fail(f"scripts/invokeai-server.sh start failed (exit {start.returncode})")
+    try:
+        values = dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
+        yield values["INVOKEAI_URL"]
+    finally:
+        subprocess.run([*script, "stop"], env=env, stdin=subprocess.DEVNULL, check=False)

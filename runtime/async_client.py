@@ -19,7 +19,7 @@ from . import _core as core
 from ._batch import build_plans, form_maps, local_paths, make_submission, resolve_uploads
 from ._core import Call, CachedResolver, Enqueued, NeedServer
 from .errors import ServerError
-from .events import AsyncEventStream, ProgressEvent, Waiter, wait_async
+from .events import AsyncEventStream, ProgressEvent, Waiter, event_nodes, wait_async
 from .files import atomic_write
 from .results import RunResult, Submission, build_result, failure, first_failure
 from .schema_index import SchemaIndex
@@ -303,7 +303,12 @@ class AsyncInvokeAIClient:
         generation = await self._listen()  # subscribed before enqueueing: no event can be missed
         submission = await self.enqueue(workflow, values_list, attribute_names=attribute_names)
         remaining = None if timeout is None else max(0.0, timeout - (time.monotonic() - start))
-        results = await self._wait_items(submission.item_ids, remaining, progress, generation)
+        # Subscribed before enqueueing: every event of these items is seen, so results can be
+        # built from them (no final fetch) where the graph allows.
+        expected = {i: event_nodes(plan.graph) for plan, ids in submission.plans for i in ids}
+        results = await self._wait_items(
+            submission.item_ids, remaining, progress, generation, expected
+        )
         exc = first_failure(results)
         if exc is not None:
             raise exc
@@ -322,8 +327,15 @@ class AsyncInvokeAIClient:
         timeout: float | None,
         progress: Callable[[ProgressEvent], None] | None,
         generation: int | None,
+        expected: Mapping[int, frozenset[str] | None] | None = None,
     ) -> list[RunResult]:
-        waiter = Waiter(item_ids, now=time.monotonic(), timeout=timeout, generation=generation)
+        waiter = Waiter(
+            item_ids,
+            now=time.monotonic(),
+            timeout=timeout,
+            generation=generation,
+            expected=expected,
+        )
         timeout_each = self.timeout
 
         async def fetch(item_id: int) -> dict[str, Any]:
@@ -332,4 +344,12 @@ class AsyncInvokeAIClient:
             )
 
         finals = await wait_async(waiter, self._events, fetch, progress)
-        return [build_result(finals[i], self._submissions.get(i), self) for i in item_ids]
+        return [
+            build_result(
+                finals[i],
+                self._submissions.get(i),
+                self,
+                complete=i not in waiter.from_events,
+            )
+            for i in item_ids
+        ]

@@ -3,6 +3,9 @@
 Output mapping is pure: a queue item (and what we know about how it was submitted) in, results
 out. Images are keyed back to WORKFLOW node ids through ``session.source_prepared_mapping``
 (results are keyed by prepared ids) and ordered by ``prepared_iteration_paths``.
+
+A result built from events (``complete=False``) has the item's status fields and a session
+holding just the outputs; the whole queue item is fetched when ``queue_item`` is first read.
 """
 
 from __future__ import annotations
@@ -23,7 +26,9 @@ __all__ = ["OutputImage", "RunResult", "Submission", "build_result", "parse_time
 
 
 class _ImageOwner(Protocol):
-    """The client that produced a result: fetches its images (sync or async)."""
+    """The client that produced a result: fetches its images and queue item (sync or async)."""
+
+    def get_queue_item(self, item_id: int) -> Any: ...
 
     def download_image(self, image_name: str, *, full_resolution: bool = True) -> Any: ...
 
@@ -96,7 +101,11 @@ class OutputImage:
 @dataclass(eq=False)
 class RunResult:
     """One finished queue item. Also reads like a dict: ``result["status"]``; keys that are not
-    fields fall through to the raw queue item (``result["session"]``)."""
+    fields fall through to the raw queue item (``result["session"]``).
+
+    ``queue_item`` is the server's whole item. A run's result is built from its events, so the
+    item (with its session) is fetched on first use: on an async client's result that needs
+    ``await result.aqueue_item()``."""
 
     status: str
     item_id: int
@@ -110,8 +119,10 @@ class RunResult:
     error_type: str | None
     error_message: str | None
     error_traceback: str | None
-    queue_item: dict[str, Any] = field(repr=False)
+    # What we know of the queue item; ``_complete`` False: only the status fields (no session).
+    _item: dict[str, Any] = field(repr=False)
     owner: _ImageOwner | None = field(default=None, repr=False)
+    _complete: bool = field(default=True, repr=False)
 
     _KEYS = (
         "status",
@@ -129,9 +140,35 @@ class RunResult:
         "queue_item",
     )
 
+    @property
+    def queue_item(self) -> dict[str, Any]:
+        if not self._complete:
+            if self.owner is None:
+                raise RuntimeError("this result is not attached to a client")
+            if _is_async(self.owner):
+                raise TypeError(
+                    "this result came from an async client: use `await result.aqueue_item()`"
+                )
+            self._loaded(self.owner.get_queue_item(self.item_id))
+        return self._item
+
+    async def aqueue_item(self) -> dict[str, Any]:
+        """``queue_item``, fetched on an async client if needed."""
+        if not self._complete:
+            if self.owner is None or not _is_async(self.owner):
+                return self.queue_item
+            self._loaded(await self.owner.get_queue_item(self.item_id))
+        return self._item
+
+    def _loaded(self, item: Any) -> None:
+        self._item = dict(item)
+        self._complete = True
+
     def __getitem__(self, key: str) -> Any:
         if key in self._KEYS:
             return getattr(self, key)
+        if not self._complete and key in self._item and key != "session":
+            return self._item[key]  # a status field: the same in the whole item
         return self.queue_item[key]
 
     def get(self, key: str, default: Any = None) -> Any:
@@ -150,7 +187,9 @@ class RunResult:
         return len(self._KEYS)
 
     def __contains__(self, key: object) -> bool:
-        return key in self._KEYS or key in self.queue_item
+        if key in self._KEYS or (key in self._item and key != "session"):
+            return True
+        return key in self.queue_item
 
     @property
     def ok(self) -> bool:
@@ -192,14 +231,29 @@ class Submission:
         return [i for i in self.item_ids if self.value_index.get(i) == index]
 
     def confirm(self, item: Mapping[str, Any]) -> int | None:
-        """The value set of a fetched queue item, checked against its ``field_values``."""
+        """The value set of a finished queue item, checked against the values it ran with."""
         item_id = int(item.get("item_id", -1))
         for plan, ids in self.plans:
             if item_id in ids:
-                index = plan.member_of(ids.index(item_id), item.get("field_values"))
+                ran = item.get("field_values") or _field_values(item, plan.zipped)
+                index = plan.member_of(ids.index(item_id), ran)
                 self.value_index[item_id] = index
                 return index
         return self.value_index.get(item_id)
+
+
+def _field_values(
+    item: Mapping[str, Any], zipped: Sequence[Mapping[tuple[str, str], Any]]
+) -> list[dict[str, Any]]:
+    """``field_values`` as the session's nodes hold them (batch data is pasted into its graph):
+    what an item built from events has instead."""
+    nodes = ((item.get("session") or {}).get("graph") or {}).get("nodes") or {}
+    keys = {key for member in zipped for key in member}
+    return [
+        {"node_path": n, "field_name": f, "value": nodes[n][f]}
+        for n, f in sorted(keys)
+        if isinstance(nodes.get(n), Mapping) and f in nodes[n]
+    ]
 
 
 def parse_timestamp(value: Any) -> datetime.datetime | None:
@@ -213,8 +267,14 @@ def parse_timestamp(value: Any) -> datetime.datetime | None:
 
 
 def build_result(
-    item: Mapping[str, Any], submission: Submission | None, owner: _ImageOwner | None
+    item: Mapping[str, Any],
+    submission: Submission | None,
+    owner: _ImageOwner | None,
+    *,
+    complete: bool = True,
 ) -> RunResult:
+    """``complete`` False: ``item`` was built from events (see ``_waiter``); the whole queue
+    item is fetched through ``owner`` when asked for."""
     created = parse_timestamp(item.get("created_at"))
     started = parse_timestamp(item.get("started_at"))
     completed = parse_timestamp(item.get("completed_at"))
@@ -239,8 +299,9 @@ def build_result(
         error_type=item.get("error_type"),
         error_message=item.get("error_message"),
         error_traceback=item.get("error_traceback"),
-        queue_item=dict(item),
+        _item=dict(item) if complete else {k: v for k, v in item.items() if k != "session"},
         owner=owner,
+        _complete=complete,
     )
 
 

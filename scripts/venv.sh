@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by scripts/test.sh and scripts/demo.sh: `ensure_venv` makes .venv in the repo with the
 # project installed (editable, strict) and the test extras, reusing it while it is current.
 # Needs REPO, VENV, PY and the functions log and die from the script that sources it.

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 
 import black
+from black.mode import Mode, TargetVersion
 
 __all__ = ["LINE_LENGTH", "format_source", "format_statement"]
 
@@ -19,9 +20,9 @@ LINE_LENGTH = 100
 
 
 @functools.cache
-def _mode(line_length: int) -> black.Mode:
-    return black.Mode(
-        target_versions={black.TargetVersion.PY310},
+def _mode(line_length: int) -> Mode:
+    return Mode(
+        target_versions={TargetVersion.PY310},
         line_length=line_length,
         string_normalization=True,
         magic_trailing_comma=True,

@@ -7,7 +7,6 @@ reimplements the client: every run goes through the same core as the seed API.
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -143,8 +142,16 @@ class GeneratedWorkflow:
         )
 
 
-@functools.cache
+_PARSED: dict[type[GeneratedWorkflow], Workflow] = {}
+
+
 def _parse_embedded(cls: type[GeneratedWorkflow]) -> Workflow:
+    if cls not in _PARSED:
+        _PARSED[cls] = _parse_and_check(cls)
+    return _PARSED[cls]
+
+
+def _parse_and_check(cls: type[GeneratedWorkflow]) -> Workflow:
     # The JSON sits at the end of the generated module, out of the reader's way.
     text = getattr(sys.modules[cls.__module__], "_WORKFLOW_JSON", None)
     if not isinstance(text, str):

@@ -32,8 +32,9 @@ class PythonModuleSnapshot(SingleFileSnapshotExtension):
 
 
 FIXTURES = {
-    # tests/workflows, 4.0.0: bounds from Form settings, Color, Literal, board
-    "blur_image": OWN / "blur_image.json",
+    # (generated_examples/ are golden records too; these cover what they do not)
+    # tests/workflows, 4.0.0: containers three deep, headings/text/divider, colliding labels
+    "nested_form": OWN / "nested_form.json",
     # tests/workflows, 4.0.0: a required image input without a saved value (no default)
     "resize_upload": OWN / "resize_upload.json",
     # 3.0.0 with an empty Form: the inputs are the legacy exposedFields
@@ -42,8 +43,8 @@ FIXTURES = {
     "sdxl_refiner_v1": CORPUS / "invoke-ai_InvokeAI__SDXL w_Refiner Text to Image@84ecc8d5.json",
     # 2.0.0, custom node pack (upscale_latents) typed from its saved value, notes nodes
     "latent_upscale_v2": CORPUS / "gogurtenjoyer_latent-upscale__SDXL Upscale Latents Example@b7d89f36.json",
-    # 3.0.0 with 25 inputs and duplicate labels (renames)
-    "sdxl_flux_refine_v3": CORPUS / "CodeGandee_invokeai-py-client__sdxl-flux-refine.json",
+    # 3.0.0 Form and exposedFields both, duplicate labels, a custom node pack
+    "video_frames_v3": CORPUS / "helix4u_load_video_frame__16x9 example@b9f3f614.json",
     # 4.0.0, nested containers, non-ASCII text
     "wan_add_frames_v4": CORPUS / "invoke-ai_InvokeAI__Wan 2.2 Image to Video - Add Frames@0fafffc2.json",
 }

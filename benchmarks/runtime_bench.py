@@ -5,6 +5,8 @@
 Prints, side by side:
   * overhead per run = client wall time - the server's own created->completed time, p50/p90,
     waiting on socket.io events vs polling, and the bytes read per run while waiting;
+  * the floor: a bare listener (a separate process whose socket.io session only reads) timing
+    the same completed events, so the part of the overhead the server sets is on record;
   * 32 runs with different values: one batch vs one at a time (wall ratio), and the batch's
     wall time vs the server's busy time (first started -> last completed).
 Goals: overhead <= 10 ms p50; the 32-run batch within 5% of the server's busy time.
@@ -14,14 +16,19 @@ from __future__ import annotations
 
 import datetime
 import os
+import pathlib
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from typing import Any
 
+import httpx
+
 from ivk_runtime.client import InvokeAIClient
-from ivk_runtime.events import ProgressEvent
+from ivk_runtime.events import SOCKET_PATH, ProgressEvent, SocketProtocol, StreamLost
 from ivk_runtime.results import RunResult
 from ivk_runtime.workflow import Workflow, parse_workflow
 
@@ -147,12 +154,76 @@ class Phases:
     def __init__(self) -> None:
         self.before_created: list[float] = []
         self.notice_lag: list[float] = []
+        self.bare_lag: list[float] = []  # the same completed event at the bare listener
+        self.floor: list[float] = []  # before_created + bare_lag, per run
         self.final_fetch: list[float] = []
         self.client_cpu: list[float] = []  # this process's CPU time for the whole run
 
 
+def bare_listener(url: str, out: str) -> int:
+    """Child process: one socket.io session that does nothing but read; for each completed
+    event, "item_id arrival" (UTC, same clock as the server) on its own line."""
+    proto = SocketProtocol("default")
+    ready = False
+    with httpx.Client(headers={"Accept-Encoding": "identity"}) as http, open(out, "w") as f:
+        while True:
+            exchange = proto.next_exchange()
+            try:
+                response = http.request(
+                    exchange.method,
+                    url.rstrip("/") + SOCKET_PATH,
+                    params=exchange.params,
+                    content=exchange.body.encode() if exchange.body is not None else None,
+                    timeout=proto.poll_timeout,
+                )
+                now = utcnow()
+                events = proto.receive(exchange, response.status_code, response.text)
+            except (httpx.TransportError, StreamLost) as exc:
+                # Seen here: the server resets a polling connection now and then. A new
+                # session; runs that complete meanwhile just have no floor sample.
+                print(f"bare listener: {exc!r}; new session", file=sys.stderr)
+                proto = SocketProtocol("default")
+                continue
+            for event in events:
+                if event.name == "queue_item_status_changed":
+                    if event.data.get("status") == "completed":
+                        f.write(f"{event.data.get('item_id')} {now.isoformat()}\n")
+            if proto.ready and not ready:
+                ready = True
+                f.write("ready\n")
+            f.flush()
+
+
+class BareListener:
+    def __init__(self, url: str) -> None:
+        self.path = pathlib.Path(tempfile.mkstemp(prefix="ivk-bench-")[1])
+        argv = [sys.executable, __file__, "--bare-listener", url, str(self.path)]
+        self.proc = subprocess.Popen(argv)
+        deadline = time.monotonic() + 30
+        while "ready" not in self.path.read_text() and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+    def arrivals(self) -> dict[int, datetime.datetime]:
+        out = {}
+        for line in self.path.read_text().splitlines():
+            if line != "ready":
+                item, at = line.split()
+                out[int(item)] = datetime.datetime.fromisoformat(at)
+        return out
+
+    def close(self) -> None:
+        self.proc.terminate()
+        self.proc.wait()
+        self.path.unlink(missing_ok=True)
+
+
 def one_by_one(
-    client: InvokeAIClient, wf: Workflow, n: int, offset: int, phases: Phases | None = None
+    client: InvokeAIClient,
+    wf: Workflow,
+    n: int,
+    offset: int,
+    phases: Phases | None = None,
+    bare: BareListener | None = None,
 ) -> tuple[list[float], list[float], float]:
     """(overheads s, bytes read while waiting per run, total wall s) for n sequential runs."""
     meter = Meter(client)
@@ -178,6 +249,12 @@ def one_by_one(
             phases.notice_lag.append((noticed[0] - result.completed_at).total_seconds())
             phases.final_fetch.append((c1 - noticed[0]).total_seconds())
             phases.client_cpu.append(cpu)
+            if bare is not None:
+                time.sleep(0.01)  # the listener writes what it saw
+                at = bare.arrivals().get(result.item_id)
+                if at is not None:
+                    phases.bare_lag.append((at - result.completed_at).total_seconds())
+                    phases.floor.append(phases.before_created[-1] + phases.bare_lag[-1])
     return overheads, waited, time.perf_counter() - start
 
 
@@ -197,14 +274,16 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 2
     wf = bench_workflow()
+    bare = BareListener(url)
     with InvokeAIClient(url) as events_client, InvokeAIClient(url) as polling_client:
         polling_client._events.state.enabled = False
         for c in (events_client, polling_client):  # warm up: schema, connections, event session
             c.run(wf, {0: 8, 1: 8})
 
         ev_phases, po_phases = Phases(), Phases()
-        ev_over, ev_bytes, _ = one_by_one(events_client, wf, RUNS, 0, ev_phases)
-        po_over, po_bytes, _ = one_by_one(polling_client, wf, RUNS, 100, po_phases)
+        ev_over, ev_bytes, _ = one_by_one(events_client, wf, RUNS, 0, ev_phases, bare)
+        po_over, po_bytes, _ = one_by_one(polling_client, wf, RUNS, 100, po_phases, bare)
+        bare.close()
 
         values = [{0: 16 + i, 1: 8} for i in range(BATCH)]
         t0 = time.perf_counter()
@@ -230,7 +309,8 @@ def main(argv: list[str]) -> int:
     for label, attr in (
         ("build + POST until the item exists", "before_created"),
         ("completed -> client notices", "notice_lag"),
-        ("final fetch of the item", "final_fetch"),
+        ("completed -> bare listener", "bare_lag"),
+        ("notice -> result returned", "final_fetch"),
         ("client CPU time (all of run)", "client_cpu"),
     ):
         a, b = getattr(ev_phases, attr), getattr(po_phases, attr)
@@ -245,10 +325,18 @@ def main(argv: list[str]) -> int:
     print(
         f"  server busy      {busy:7.2f} s   (batch / server busy = {batch_wall / busy:.3f}, goal <= 1.05)"
     )
+    if ev_phases.floor:
+        floor = ev_phases.floor
+        print(
+            f"\nfloor (build + POST until the item exists, + completed -> bare listener): "
+            f"p50 {ms(statistics.median(floor)).strip()}, p90 {ms(pct(floor, 0.9)).strip()}"
+        )
     goal = statistics.median(ev_over) <= 0.010
     print(f"\noverhead goal (<= 10 ms p50, events): {'met' if goal else 'NOT met'}")
     return 0
 
 
 if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "--bare-listener":
+        sys.exit(bare_listener(sys.argv[2], sys.argv[3]))
     sys.exit(main(sys.argv))

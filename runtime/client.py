@@ -299,9 +299,7 @@ class InvokeAIClient:
         # Subscribed before enqueueing: every event of these items is seen, so results can be
         # built from them (no final fetch) where the graph allows.
         expected = {i: event_nodes(plan.graph) for plan, ids in submission.plans for i in ids}
-        results = self._wait_items(
-            submission.item_ids, remaining, progress, generation, expected
-        )
+        results = self._wait_items(submission.item_ids, remaining, progress, generation, expected)
         exc = first_failure(results)
         if exc is not None:
             raise exc

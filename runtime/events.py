@@ -7,9 +7,9 @@ The parts, one job each:
     an event that arrived before it looked.
   * ``_waiter``: for a set of items, what to do next (fetch, read, sleep, done), and the
     results of completed items rebuilt from their ``invocation_complete`` events.
-  * ``_drivers``: the I/O, ``SyncEventStream`` (httpx.Client) and ``AsyncEventStream``
-    (httpx.AsyncClient, one background reader shared by concurrent waits), and ``wait_sync`` /
-    ``wait_async``, the same loop without and with ``await``.
+  * ``_streams``: the I/O, ``SyncEventStream`` (httpx.Client) and ``AsyncEventStream``
+    (httpx.AsyncClient, one background reader shared by concurrent waits).
+  * ``_wait``: ``wait_sync`` / ``wait_async``, the same loop without and with ``await``.
 
 Why long-polling over httpx: no new dependency, and one code path for sync and async. InvokeAI
 answers polling with 500 when the client accepts gzip, so the clients send identity.
@@ -18,7 +18,8 @@ This module keeps the public names importable from one place.
 
 from __future__ import annotations
 
-from ._drivers import AsyncEventStream, SyncEventStream, wait_async, wait_sync
+from ._streams import AsyncEventStream, SyncEventStream
+from ._wait import wait_async, wait_sync
 from ._hub import EventHub
 from ._sio import (
     SOCKET_PATH,

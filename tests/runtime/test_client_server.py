@@ -12,6 +12,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -21,6 +22,7 @@ from ivk_runtime.async_client import AsyncInvokeAIClient
 from ivk_runtime.client import InvokeAIClient
 from ivk_runtime.errors import EnqueueValidationError, RunCanceled, RunFailed
 from ivk_runtime.events import ProgressEvent
+from ivk_runtime.results import OutputImage, RunResult, output_images
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
 from wfbuild import blur_chain, workflow  # noqa: E402
@@ -266,3 +268,95 @@ def test_unknown_image_is_an_http_error(client: InvokeAIClient) -> None:
     with pytest.raises(HTTPStatusError) as info:
         client.download_image("does-not-exist.png")
     assert info.value.status == 404
+
+
+def _full_images(client: InvokeAIClient, result: RunResult) -> list[tuple[Any, ...]]:
+    """The images the whole queue item maps to (what results were before events built them)."""
+    sub = client._submissions.get(result.item_id)
+    boards = sub.board_inputs if sub is not None else {}
+    item = client.get_queue_item(result.item_id)
+    return [_image_key(i) for i in output_images(item, boards, None)]
+
+
+def _image_key(i: OutputImage) -> tuple[Any, ...]:
+    return (i.image_name, i.node_id, i.node_type, i.board_id, i.input_index, i.width, i.height)
+
+
+def test_results_from_events_match_the_queue_item(client: InvokeAIClient) -> None:
+    # Two gallery outputs, one of them fed by a cached node, and an intermediate in between:
+    # what the events say must be what the session says, in the same order.
+    wf = workflow(
+        [
+            (
+                "blank",
+                "blank_image",
+                {
+                    "width": 8,
+                    "height": 6,
+                    "mode": "RGB",
+                    "color": {"r": 1, "g": 2, "b": 3, "a": 255},
+                },
+            ),
+            ("blur", "img_blur", {"image": None, "radius": 1, "blur_type": "gaussian"}),
+            ("save", "save_image", {"board": "none", "image": None}),
+            ("resize", "img_resize", {"image": None, "width": 5, "height": 4}),
+        ],
+        [
+            ("blank", "image", "blur", "image"),
+            ("blur", "image", "save", "image"),
+            ("blank", "image", "resize", "image"),
+        ],
+        [("blank", "width"), ("resize", "width")],
+        no_cache=["blur", "save", "resize"],
+        intermediate=["blank", "blur"],
+    )
+    for values in ({0: 9, 1: 7}, {0: 9, 1: 3}):  # the second run hits the cache for "blank"
+        result = client.run(wf, values)
+        assert not result._complete  # built from events: no final fetch
+        assert result.status == "completed" and result.duration is not None
+        assert [_image_key(i) for i in result.images] == _full_images(client, result)
+        assert {i.node_id for i in result.images} == {"save", "resize"}
+        assert result["session_id"] == result.queue_item["session_id"]  # fetched on demand
+        assert result._complete and "session" in result
+
+    values_list = [{0: 10 + i, 1: 4 + i} for i in range(4)]
+    batch = client.run_many(wf, values_list)
+    assert len({r.batch_id for r in batch}) == 1
+    for given, result in zip(values_list, batch):
+        assert not result._complete and result.values == given
+        assert [_image_key(i) for i in result.images] == _full_images(client, result)
+
+
+def test_iterations_still_map_from_the_queue_item(client: InvokeAIClient) -> None:
+    wf = workflow(
+        [
+            ("ic", "integer_collection", {"collection": [6, 4]}),
+            ("it", "iterate", {"collection": []}),
+            (
+                "blank",
+                "blank_image",
+                {
+                    "width": 4,
+                    "height": 4,
+                    "mode": "RGB",
+                    "color": {"r": 0, "g": 0, "b": 0, "a": 255},
+                },
+            ),
+        ],
+        [("ic", "collection", "it", "collection"), ("it", "item", "blank", "width")],
+        no_cache=["ic", "it", "blank"],
+    )
+    result = client.run(wf)
+    assert result._complete  # an iteration's order needs the session
+    assert [i.width for i in result.images] == [6, 4]
+
+
+async def test_async_results_from_events(invokeai_url: str) -> None:
+    async with AsyncInvokeAIClient(invokeai_url) as client:
+        result = await client.run(blur_chain(), {0: 13, 1: 5})
+        assert not result._complete and result.images[0].width == 13
+        with pytest.raises(TypeError):
+            result.queue_item  # an async client's result needs await to fetch it
+        item = await result.aqueue_item()
+        assert item["session"]["graph"]["nodes"]["blank"]["width"] == 13
+        assert result.queue_item is item

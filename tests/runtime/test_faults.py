@@ -55,9 +55,10 @@ def item(status: str, item_id: int = 1) -> dict[str, Any]:
 class FakeServer:
     """Routes of an InvokeAI server, enough for enqueue + wait; counts every request."""
 
-    def __init__(self, statuses: list[str], socket: str = "ok") -> None:
+    def __init__(self, statuses: list[str], socket: str = "ok", outputs: bool = False) -> None:
         self.statuses = list(statuses)  # what successive GETs of item 1 answer
         self.socket = socket  # "ok", "down" (500), "drop" (session lost after connecting)
+        self.outputs = outputs  # polls also carry each node's invocation_complete
         self.calls: Counter[str] = Counter()
         self.enqueue_status = 200
         self.polls = 0
@@ -134,13 +135,29 @@ class FakeServer:
         if self.socket == "drop":
             return httpx.Response(400, text='"Invalid session"')
         self.polls += 1
-        done = json.dumps(
-            [
-                "queue_item_status_changed",
-                {"queue_id": "default", "item_id": 1, "status": "completed"},
-            ]
-        )
-        return httpx.Response(200, text=f"42{done}")
+        packets = self._completions() if self.outputs else []
+        status = {"queue_id": "default", "item_id": 1, "status": "completed"}
+        packets.append(json.dumps(["queue_item_status_changed", status]))
+        return httpx.Response(200, text="\x1e".join(f"42{p}" for p in packets))
+
+    def _completions(self) -> list[str]:
+        session = item("completed")["session"]
+        return [
+            json.dumps(
+                [
+                    "invocation_complete",
+                    {
+                        "queue_id": "default",
+                        "item_id": 1,
+                        "invocation_source_id": source,
+                        "invocation": session["execution_graph"]["nodes"][prepared],
+                        "result": session["results"][prepared],
+                    },
+                ]
+            )
+            for source in session["executed_history"]
+            for prepared in session["source_prepared_mapping"][source]
+        ]
 
 
 def sync_client(server: Callable[[httpx.Request], httpx.Response], **kw: Any) -> InvokeAIClient:
@@ -240,6 +257,25 @@ def test_events_drive_the_wait() -> None:
     # subscribed before enqueueing, so only the final fetch: no status polling
     assert server.calls["GET /api/v1/queue/default/i/1"] == 1
     assert seen == ["status:completed"]
+
+
+def test_results_from_events_need_no_fetch_until_asked() -> None:
+    server = FakeServer(["completed"], outputs=True)
+    with sync_client(server) as client:
+        result = client.run(blur_chain(), {0: 10})
+        assert result.status == "completed" and [i.node_id for i in result.images] == ["save"]
+        assert server.calls["GET /api/v1/queue/default/i/1"] == 0  # every node reported
+        assert result.queue_item["session"]["id"] == item("completed")["session"]["id"]
+        assert server.calls["GET /api/v1/queue/default/i/1"] == 1  # fetched once, on demand
+        assert "field_values" in result and server.calls["GET /api/v1/queue/default/i/1"] == 1
+
+
+async def test_async_results_from_events_need_no_fetch() -> None:
+    server = FakeServer(["completed"], outputs=True)
+    async with async_client(server) as client:
+        result = await client.run(blur_chain(), {0: 10})
+        assert result.images and server.calls["GET /api/v1/queue/default/i/1"] == 0
+        assert (await result.aqueue_item())["status"] == "completed"
 
 
 @pytest.mark.parametrize("mode", ["down", "drop"])

@@ -23,6 +23,7 @@ from ivk_runtime.events import (
     StreamLost,
     StreamUnavailable,
     Waiter,
+    event_nodes,
 )
 from ivk_runtime.files import atomic_write, safe_filename
 from ivk_runtime.results import Submission, build_result, output_images
@@ -186,6 +187,111 @@ def test_waiter_progress_events_name_workflow_nodes() -> None:
         "img_blur",
         0.5,
     )
+
+
+def events_of(item: dict[str, Any]) -> list[SocketEvent]:
+    """The events a run of ``item`` emits: invocation_complete per prepared node in execution
+    order, then the completed status (fields as the server sends them)."""
+    session = item["session"]
+    exec_nodes = session["execution_graph"]["nodes"]
+    out = []
+    for source in session["executed_history"]:
+        for prepared in session["source_prepared_mapping"][source]:
+            data = {
+                "queue_id": "default",
+                "item_id": item["item_id"],
+                "user_id": "system",
+                "invocation": exec_nodes[prepared],
+                "invocation_source_id": source,
+                "result": session["results"][prepared],
+            }
+            out.append(SocketEvent("invocation_complete", data))
+    status = {k: v for k, v in item.items() if k not in ("session", "field_values")}
+    out.append(SocketEvent("queue_item_status_changed", {**status, "batch_status": {}}))
+    return out
+
+
+def test_waiter_builds_a_completed_result_from_events() -> None:
+    item = capture("queue_item_completed.json")
+    nodes = event_nodes(item["session"]["graph"])
+    assert nodes == frozenset({"blank", "blur", "save"})
+    w = Waiter([1], now=0.0, timeout=None, generation=1, expected={1: nodes})
+    assert w.step(0.0, generation=1) == Read(None)
+    progress = w.on_events(events_of(item))
+    assert [e.kind for e in progress] == ["complete"] * 3 + ["status"]
+    assert w.step(0.1, generation=1) == Done()  # no fetch of the item
+    assert w.from_events == {1}
+    built = build_result(w.finals()[1], None, None, complete=False)
+    full = build_result(item, None, None)
+    assert built.images == full.images and built.images
+    assert (built.status, built.duration, built.batch_id) == (
+        "completed",
+        full.duration,
+        full.batch_id,
+    )
+    assert built["session_id"] == item["session_id"]
+    with pytest.raises(RuntimeError):
+        built.queue_item  # no client to fetch it from
+
+
+def test_waiter_fetches_when_events_may_be_incomplete() -> None:
+    item = capture("queue_item_completed.json")
+    nodes = event_nodes(item["session"]["graph"])
+    events = events_of(item)
+
+    def outcome(*, skip: int | None = None, lost: bool = False, new_session: bool = False) -> Any:
+        w = Waiter([1], now=0.0, timeout=None, generation=1, expected={1: nodes})
+        w.step(0.0, generation=1)
+        if new_session:
+            assert w.step(0.0, generation=2) == Fetch(1)
+            w.on_item({"item_id": 1, "status": "in_progress"}, 0.0)
+        if lost:
+            w.on_lost([1])
+        w.on_events([e for i, e in enumerate(events) if i != skip])
+        return w.step(0.1, generation=2 if new_session else 1)
+
+    assert outcome() == Done()
+    assert outcome(skip=1) == Fetch(1)  # a node never reported
+    assert outcome(lost=True) == Fetch(1)  # the hub dropped some of its events
+    assert outcome(new_session=True) == Fetch(1)  # events of the old session may be missing
+    redacted = [
+        SocketEvent(e.name, {**e.data, "user_id": "redacted"}) if e.name.startswith("queue") else e
+        for e in events
+    ]
+    w = Waiter([1], now=0.0, timeout=None, generation=1, expected={1: nodes})
+    w.on_events(redacted)
+    assert w.step(0.1, generation=1) == Fetch(1)
+    w = Waiter([1], now=0.0, timeout=None, generation=None, expected={1: nodes})
+    w.on_events(events)  # not subscribed before the enqueue: results come from the item
+    assert w.step(0.1, generation=1) == Fetch(1)
+    failed = [
+        SocketEvent(e.name, {**e.data, "status": "failed"}) if e.name.startswith("queue") else e
+        for e in events
+    ]
+    w = Waiter([1], now=0.0, timeout=None, generation=1, expected={1: nodes})
+    w.on_events(failed)
+    assert w.step(0.1, generation=1) == Fetch(1)
+
+
+def test_event_nodes_refuses_iterations() -> None:
+    item = capture("queue_item_completed_iterate_collect_images.json")
+    assert event_nodes(item["session"]["graph"]) is None
+    assert event_nodes({"nodes": {}}) is None
+
+
+def test_hub_drops_progress_before_outputs_and_remembers_losses() -> None:
+    hub = EventHub("q", max_events=3)
+    done = SocketEvent("invocation_complete", {"queue_id": "q", "item_id": 1})
+    step = SocketEvent("invocation_progress", {"queue_id": "q", "item_id": 1})
+    hub.feed([done, step, step, step, done])
+    assert [e.name for e in hub.take([1])] == [
+        "invocation_complete",
+        "invocation_progress",
+        "invocation_complete",
+    ]
+    assert hub.take_lost([1]) == set()
+    hub.feed([done] * 4)
+    assert len(hub.take([1])) == 3 and hub.take_lost([1]) == {1} and hub.take_lost([1]) == set()
 
 
 # --- batch planning ----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import json
 import pathlib
 import urllib.parse
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,11 +29,14 @@ from .errors import (
 __all__ = [
     "ORIGIN",
     "Call",
+    "Locate",
     "attachable_workflow",
     "base_headers",
     "check_status",
     "enqueue_call",
     "enqueue_problems",
+    "find_batch",
+    "lost_enqueue",
     "parse_json",
     "retry_delay",
     "transport_error",
@@ -47,6 +50,9 @@ TERMINAL_STATUSES = frozenset({"completed", "failed", "canceled"})
 # GETs are retried on connection errors and 5xx; these are the pauses between attempts.
 RETRY_DELAYS = (0.1, 0.4, 1.0)
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
+
+# (node id, field) -> (Form input index, attribute name): names the inputs a 422 is about
+Locate = Callable[[str, str | None], tuple[int | None, str | None]]
 
 
 @dataclass(frozen=True)
@@ -287,6 +293,58 @@ def enqueue_answer(
             f"the queue took {len(answer.item_ids)} of {answer.requested} runs (queue full?)"
         )
     return answer
+
+
+# --- an enqueue POST that got no answer ---------------------------------------------------------
+
+SUMMARY_CHUNK = 100  # item summaries asked for at once while looking for a batch's items
+
+
+def find_batch(queue_id: str, batch_id: str) -> Generator[Call, Any, Enqueued | None]:
+    """The batch as if enqueue_batch had answered, or None when it is not on the queue.
+
+    Sans-I/O: yields each Call and is sent back its parsed JSON answer. The server enqueues
+    a batch in one transaction, so its items are all there or none are.
+    ``requested`` is what was found: a partial (queue-full) enqueue is not detectable here.
+    """
+    status = yield Call(
+        "GET", f"/api/v1/queue/{_seg(queue_id)}/b/{_seg(batch_id)}/status", idempotent=True
+    )
+    total = int(status.get("total") or 0) if isinstance(status, dict) else 0
+    if total == 0:
+        return None
+    # No endpoint lists one batch's items: scan the queue's ids (newest first) in chunks.
+    listing = yield Call("GET", f"/api/v1/queue/{_seg(queue_id)}/item_ids", idempotent=True)
+    ids = [int(i) for i in (listing or {}).get("item_ids") or []]
+    found: list[int] = []
+    for start in range(0, len(ids), SUMMARY_CHUNK):
+        summaries = yield Call(
+            "POST",
+            f"/api/v1/queue/{_seg(queue_id)}/item_summaries_by_ids",
+            json_body={"item_ids": ids[start : start + SUMMARY_CHUNK]},
+            idempotent=True,  # a read, though a POST
+        )
+        found += [int(s["item_id"]) for s in summaries or [] if s.get("batch_id") == batch_id]
+        if len(found) >= total:
+            break
+    if not found:
+        raise ServerError(f"batch {batch_id} is on the queue but its items were not found")
+    return Enqueued(batch_id, sorted(found), len(found))
+
+
+def lost_enqueue(error: ServerError, attempt: int, found: Enqueued | None) -> Enqueued | None:
+    """Decide after enqueue POST number ``attempt`` (0-based) got no answer and ``find_batch``
+    looked: the batch found, None to send the POST again, or raise ``error``.
+
+    Sent again only once, and never after a timeout: a slow server may still be working on the
+    first POST, and the batch would land twice. A dropped connection (e.g. a stale keep-alive
+    one) with no batch on the queue means the server never took the request.
+    """
+    if found is not None:
+        return found
+    if attempt == 0 and not isinstance(error, RequestTimeout):
+        return None
+    raise error
 
 
 def _seg(value: str) -> str:

@@ -10,15 +10,15 @@ import time
 import uuid
 import types
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Generator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import httpx
 
 from . import _core as core
 from ._batch import build_plans, form_maps, local_paths, make_submission, resolve_uploads
-from ._core import Call, CachedResolver, Enqueued, NeedServer
-from .errors import ServerError
+from ._core import Call, CachedResolver, Enqueued, Locate, NeedServer
+from .errors import RequestTimeout, ServerError, ServerUnreachable
 from .events import AsyncEventStream, ProgressEvent, Waiter, event_nodes, wait_async
 from .files import atomic_write
 from .results import RunResult, Submission, build_result, failure, first_failure
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = ["AsyncInvokeAIClient"]
 
 _NO_VALUES: Mapping[int, Any] = types.MappingProxyType({})
+T = TypeVar("T")
 _REMEMBERED = 4096  # submissions kept to map wait(item_id) back to its values
 
 
@@ -230,10 +231,7 @@ class AsyncInvokeAIClient:
                     runs=plan.runs,
                     batch_id=attempted[-1],
                 )
-                response = await self._send(call)  # never retried: no double enqueue
-                url = str(response.url)
-                answer = core.enqueue_answer(call, url, response.status_code, response.text, locate)
-                done.append((plan, answer))
+                done.append((plan, await self._post_enqueue(call, attempted[-1], locate)))
         except BaseException:
             await self._cancel_batches(attempted)  # all or nothing, even if an answer was lost
             raise
@@ -243,6 +241,36 @@ class AsyncInvokeAIClient:
         while len(self._submissions) > _REMEMBERED:
             self._submissions.popitem(last=False)
         return submission
+
+    async def _post_enqueue(self, call: Call, batch_id: str, locate: Locate) -> Enqueued:
+        """Send one enqueue_batch. Never blindly repeated (no double enqueue): when no answer
+        came (e.g. a keep-alive connection the server had closed), the queue is asked whether
+        the batch landed, and ``core.lost_enqueue`` decides."""
+        attempt = 0
+        while True:
+            try:
+                response = await self._send(call)
+            except (ServerUnreachable, RequestTimeout) as lost:
+                try:
+                    found = await self._drive(core.find_batch(self.queue_id, batch_id))
+                except ServerError as check:
+                    raise lost from check  # cannot tell whether it landed: report as before
+                answer = core.lost_enqueue(lost, attempt, found)
+                if answer is not None:
+                    return answer
+                attempt += 1
+                continue
+            url = str(response.url)
+            return core.enqueue_answer(call, url, response.status_code, response.text, locate)
+
+    async def _drive(self, steps: Generator[Call, Any, T]) -> T:
+        """Run sans-I/O steps from ``_core``: send each Call, hand back its JSON answer."""
+        answer: Any = None
+        try:
+            while True:
+                answer = await self._json(steps.send(answer))
+        except StopIteration as end:
+            return cast(T, end.value)
 
     async def _cancel_batches(self, batch_ids: list[str]) -> None:
         if batch_ids:

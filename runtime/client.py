@@ -8,15 +8,15 @@ import time
 import uuid
 import types
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Generator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import httpx
 
 from . import _core as core
 from ._batch import build_plans, form_maps, local_paths, make_submission, resolve_uploads
-from ._core import Call, CachedResolver, Enqueued, NeedServer
-from .errors import ServerError
+from ._core import Call, CachedResolver, Enqueued, Locate, NeedServer
+from .errors import RequestTimeout, ServerError, ServerUnreachable
 from .events import ProgressEvent, SyncEventStream, Waiter, event_nodes, wait_sync
 from .files import atomic_write
 from .results import RunResult, Submission, build_result, failure, first_failure
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = ["InvokeAIClient"]
 
 _NO_VALUES: Mapping[int, Any] = types.MappingProxyType({})
+T = TypeVar("T")
 _REMEMBERED = 4096  # submissions kept to map wait(item_id) back to its values
 
 
@@ -223,10 +224,7 @@ class InvokeAIClient:
                     runs=plan.runs,
                     batch_id=attempted[-1],
                 )
-                response = self._send(call)  # never retried: no double enqueue
-                url = str(response.url)
-                answer = core.enqueue_answer(call, url, response.status_code, response.text, locate)
-                done.append((plan, answer))
+                done.append((plan, self._post_enqueue(call, attempted[-1], locate)))
         except BaseException:
             self._cancel_batches(attempted)  # all or nothing, even if an answer was lost
             raise
@@ -236,6 +234,36 @@ class InvokeAIClient:
         while len(self._submissions) > _REMEMBERED:
             self._submissions.popitem(last=False)
         return submission
+
+    def _post_enqueue(self, call: Call, batch_id: str, locate: Locate) -> Enqueued:
+        """Send one enqueue_batch. Never blindly repeated (no double enqueue): when no answer
+        came (e.g. a keep-alive connection the server had closed), the queue is asked whether
+        the batch landed, and ``core.lost_enqueue`` decides."""
+        attempt = 0
+        while True:
+            try:
+                response = self._send(call)
+            except (ServerUnreachable, RequestTimeout) as lost:
+                try:
+                    found = self._drive(core.find_batch(self.queue_id, batch_id))
+                except ServerError as check:
+                    raise lost from check  # cannot tell whether it landed: report as before
+                answer = core.lost_enqueue(lost, attempt, found)
+                if answer is not None:
+                    return answer
+                attempt += 1
+                continue
+            url = str(response.url)
+            return core.enqueue_answer(call, url, response.status_code, response.text, locate)
+
+    def _drive(self, steps: Generator[Call, Any, T]) -> T:
+        """Run sans-I/O steps from ``_core``: send each Call, hand back its JSON answer."""
+        answer: Any = None
+        try:
+            while True:
+                answer = self._json(steps.send(answer))
+        except StopIteration as end:
+            return cast(T, end.value)
 
     def _cancel_batches(self, batch_ids: list[str]) -> None:
         if batch_ids:

@@ -360,3 +360,44 @@ async def test_async_results_from_events(invokeai_url: str) -> None:
         item = await result.aqueue_item()
         assert item["session"]["graph"]["nodes"]["blank"]["width"] == 13
         assert result.queue_item is item
+
+
+class LoseFirstEnqueue(httpx.BaseTransport):
+    """Real HTTP, but the first enqueue_batch gets no answer: delivered (``deliver``) or not."""
+
+    def __init__(self, deliver: bool) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.deliver = deliver
+        self.posts = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/enqueue_batch"):
+            self.posts += 1
+            if self.posts == 1:
+                if self.deliver:
+                    self.inner.handle_request(request).close()
+                raise httpx.RemoteProtocolError("Server disconnected", request=request)
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def test_batch_status_shape_for_an_unknown_batch(invokeai_url: str) -> None:
+    # What _core.find_batch relies on: 200 with ``total`` 0, not a 404, for a batch not queued.
+    response = httpx.get(f"{invokeai_url}/api/v1/queue/default/b/{uuid.uuid4()}/status")
+    assert response.status_code == 200 and response.json()["total"] == 0
+
+
+@pytest.mark.parametrize("deliver", [True, False])
+def test_lost_enqueue_answer_recovers_without_a_second_batch(
+    invokeai_url: str, deliver: bool
+) -> None:
+    transport = LoseFirstEnqueue(deliver)
+    with InvokeAIClient(invokeai_url, timeout=60, transport=transport) as lossy:
+        result = lossy.run(blur_chain(), {0: 29, 1: 19}, timeout=60)
+        assert result.status == "completed" and result.images[0].width == 29
+        batch = result.queue_item["batch_id"]
+    assert transport.posts == (1 if deliver else 2)
+    status = httpx.get(f"{invokeai_url}/api/v1/queue/default/b/{batch}/status").json()
+    assert status["total"] == 1 and status["completed"] == 1  # enqueued once, not twice

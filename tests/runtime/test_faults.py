@@ -333,3 +333,136 @@ def test_token_is_sent_as_bearer() -> None:
     with sync_client(server, token="secret") as client:
         client.version()
     assert seen == ["Bearer secret"]
+
+
+# --- an enqueue POST that gets no answer: ask the queue, never enqueue twice -------------------
+
+Q = "/api/v1/queue/default"
+POST_ENQUEUE = f"POST {Q}/enqueue_batch"
+
+
+class LossyServer(FakeServer):
+    """A FakeServer whose first enqueue POST gets no answer (raises ``lose``); with ``lands`` the
+    server had enqueued it anyway (as item 1). Answers the routes the client asks afterwards."""
+
+    def __init__(self, lose: type[httpx.TransportError], *, lands: bool = False) -> None:
+        super().__init__(["completed"])
+        self.lose = lose
+        self.lands = lands
+        self.status_down = False
+        self.batches: dict[str, list[int]] = {"other": [9, 8, 5]}  # other users' batches
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        if path == f"{Q}/enqueue_batch" and self.calls[POST_ENQUEUE] == 0:
+            self.calls[POST_ENQUEUE] += 1
+            if self.lands:
+                self.batches[json.loads(request.content)["batch"]["batch_id"]] = [1]
+            raise self.lose("Server disconnected without sending a response.", request=request)
+        if path.startswith(f"{Q}/b/") and path.endswith("/status"):
+            self.calls["GET batch status"] += 1
+            if self.status_down:
+                raise httpx.ConnectError("[Errno 111] Connection refused", request=request)
+            batch_id = path.split("/")[-2]
+            total = len(self.batches.get(batch_id, []))
+            body = {"queue_id": "default", "batch_id": batch_id, "pending": total, "total": total}
+            return httpx.Response(200, json=body)
+        if path == f"{Q}/item_ids":
+            ids = sorted((i for ids in self.batches.values() for i in ids), reverse=True)
+            return httpx.Response(200, json={"item_ids": ids, "total_count": len(ids)})
+        if path == f"{Q}/item_summaries_by_ids":
+            self.calls["POST summaries"] += 1
+            owner = {i: b for b, ids in self.batches.items() for i in ids}
+            wanted = json.loads(request.content)["item_ids"]
+            summaries = [{"item_id": i, "batch_id": owner[i]} for i in wanted]
+            return httpx.Response(200, json=summaries)
+        return super().__call__(request)
+
+
+LOST = [httpx.RemoteProtocolError, httpx.ReadError, httpx.ConnectError]
+
+
+@pytest.mark.parametrize("lose", LOST)
+def test_lost_enqueue_not_on_the_queue_is_sent_once_more(lose: type[httpx.TransportError]) -> None:
+    server = LossyServer(lose)
+    with sync_client(server) as client:
+        submission = client.enqueue(blur_chain(), [{0: 10}])
+    assert submission.item_ids == [1]
+    assert server.calls[POST_ENQUEUE] == 2 and server.calls["GET batch status"] == 1
+
+
+async def test_async_lost_enqueue_not_on_the_queue_is_sent_once_more() -> None:
+    server = LossyServer(httpx.RemoteProtocolError)
+    async with async_client(server) as client:
+        submission = await client.enqueue(blur_chain(), [{0: 10}])
+    assert submission.item_ids == [1]
+    assert server.calls[POST_ENQUEUE] == 2 and server.calls["GET batch status"] == 1
+
+
+@pytest.mark.parametrize("lose", [httpx.RemoteProtocolError, httpx.ReadTimeout])
+def test_lost_enqueue_already_on_the_queue_is_not_sent_again(
+    lose: type[httpx.TransportError], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_core, "SUMMARY_CHUNK", 2)  # the listing is read in chunks
+    server = LossyServer(lose, lands=True)
+    with sync_client(server) as client:
+        result = client.run(blur_chain(), {0: 10})
+    assert result.status == "completed"
+    assert server.calls[POST_ENQUEUE] == 1 and server.calls["POST summaries"] == 2
+
+
+async def test_async_lost_enqueue_already_on_the_queue_is_not_sent_again() -> None:
+    server = LossyServer(httpx.ReadError, lands=True)
+    async with async_client(server) as client:
+        submission = await client.enqueue(blur_chain(), [{0: 10}])
+        assert submission.item_ids == [1] and submission.batch_ids == [
+            b for b in server.batches if b != "other"
+        ]
+    assert server.calls[POST_ENQUEUE] == 1
+
+
+def test_lost_enqueue_with_the_queue_unreadable_is_server_unreachable() -> None:
+    server = LossyServer(httpx.RemoteProtocolError)
+    server.status_down = True
+    with sync_client(server) as client, pytest.raises(ServerUnreachable):
+        client.enqueue(blur_chain(), [{0: 10}])
+    assert server.calls[POST_ENQUEUE] == 1
+    assert server.calls["GET batch status"] == 1 + len(_core.RETRY_DELAYS)  # a read: retried
+
+
+async def test_async_lost_enqueue_with_the_queue_unreadable_is_server_unreachable() -> None:
+    server = LossyServer(httpx.RemoteProtocolError)
+    server.status_down = True
+    async with async_client(server) as client:
+        with pytest.raises(ServerUnreachable):
+            await client.enqueue(blur_chain(), [{0: 10}])
+    assert server.calls[POST_ENQUEUE] == 1
+
+
+@pytest.mark.parametrize("use_async", [False, True])
+async def test_timed_out_enqueue_not_on_the_queue_is_not_sent_again(use_async: bool) -> None:
+    # The server may still be working on it: sending it again could enqueue it twice.
+    server = LossyServer(httpx.ReadTimeout)
+    with pytest.raises(RequestTimeout):
+        if use_async:
+            async with async_client(server) as aclient:
+                await aclient.enqueue(blur_chain(), [{0: 10}])
+        else:
+            with sync_client(server) as client:
+                client.enqueue(blur_chain(), [{0: 10}])
+    assert server.calls[POST_ENQUEUE] == 1 and server.calls["GET batch status"] == 1
+
+
+def test_second_lost_enqueue_is_not_sent_a_third_time() -> None:
+    server = LossyServer(httpx.RemoteProtocolError)
+    original = server.__call__
+
+    def always_lost(request: httpx.Request) -> httpx.Response:
+        if request.url.path == f"{Q}/enqueue_batch":
+            server.calls[POST_ENQUEUE] += 1
+            raise httpx.RemoteProtocolError("Server disconnected", request=request)
+        return original(request)
+
+    with sync_client(always_lost) as client, pytest.raises(ServerUnreachable):
+        client.enqueue(blur_chain(), [{0: 10}])
+    assert server.calls[POST_ENQUEUE] == 2 and server.calls["GET batch status"] == 2

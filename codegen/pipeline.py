@@ -70,7 +70,7 @@ def generate_source(
         file_stem=pathlib.PurePath(source_name).stem,
     )
     source = render_module(model)
-    verify_module(source)
+    verify_module(source, frozenset(e.module for e in extensions))
     tail = render_workflow_data(model)
     verify_workflow_data(tail)
     code = source.rstrip("\n") + tail

@@ -28,11 +28,29 @@ def _is_string(node: cst.BaseExpression) -> bool:
     return isinstance(node, (cst.SimpleString, cst.ConcatenatedString))
 
 
-def _check_statement_line(stmt: cst.SimpleStatementLine, *, in_class: bool) -> None:
+# Modules the template imports from; extension modules are added by the caller.
+_IMPORTS = frozenset(
+    {"typing", "pydantic", "pydantic.dataclasses", "ivk_runtime.generated", "ivk_runtime.values"}
+)
+
+
+def _dotted(node: cst.BaseExpression | None) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return ""
+
+
+def _check_statement_line(
+    stmt: cst.SimpleStatementLine, *, in_class: bool, imports: frozenset[str] = _IMPORTS
+) -> None:
     for small in stmt.body:
         if isinstance(small, cst.Expr) and _is_string(small.value):
             continue  # docstring
         if not in_class and isinstance(small, cst.ImportFrom):
+            if small.relative or _dotted(small.module) not in imports:
+                raise UnsafeOutput(f"unexpected import from {_dotted(small.module)!r}")
             continue
         if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
             continue  # attribute or ClassVar; their values are checked by _CallChecker
@@ -61,7 +79,7 @@ def _check_expressions(source: str) -> None:
             raise UnsafeOutput(f"unexpected {type(node).__name__} at line {node.lineno}")
 
 
-def verify_module(source: str) -> None:
+def verify_module(source: str, extension_modules: frozenset[str] = frozenset()) -> None:
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
@@ -69,7 +87,7 @@ def verify_module(source: str) -> None:
     classes = 0
     for stmt in module.body:
         if isinstance(stmt, cst.SimpleStatementLine):
-            _check_statement_line(stmt, in_class=False)
+            _check_statement_line(stmt, in_class=False, imports=_IMPORTS | extension_modules)
         elif isinstance(stmt, cst.ClassDef):
             classes += 1
             if len(stmt.decorators) != 1:

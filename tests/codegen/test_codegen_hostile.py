@@ -296,6 +296,7 @@ def test_verify_accepts_what_the_generator_makes(good_module: str) -> None:
 
 _INJECTIONS = {
     "import": ("from typing import", "import os\nfrom typing import"),
+    "import_from_elsewhere": ("from typing import", "from os import system\nfrom typing import"),
     "call_at_top": ("__all__ = [", "print('x')\n__all__ = ["),
     "unknown_call_in_default": ("= 64\n", "= int('64')\n"),
     "attribute_access": ("= 64\n", "= (64).real\n"),

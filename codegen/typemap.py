@@ -269,7 +269,7 @@ class TypeResolver:
             for m in rest:
                 if self._extension(m):
                     return replace(self._resolve(m, depth + 1), nullable=nullable)
-            types = [self._resolve({**m, **_ui_keys(prop)}, depth + 1) for m in rest]
+            types = [self._resolve(m, depth + 1) for m in rest]
             if len(types) == 1:
                 return replace(types[0], nullable=nullable or types[0].nullable)
             if len(types) == 2:
@@ -301,10 +301,6 @@ class TypeResolver:
             )  # fmt: skip
             return PyType(_SCALARS[kind], constraints=bounds)
         return PyType("json")
-
-
-def _ui_keys(prop: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in prop.items() if k == "ui_type"}
 
 
 def _literal(values: Sequence[Any]) -> PyType:

@@ -6,7 +6,6 @@ edge_validation) and updates nodes whose version differs from the schema's (see 
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,6 +16,7 @@ from .errors import WorkflowError
 from .field_values import coerce_value
 from .node_update import NODES_ACCEPTING_EXTRA_INPUTS, connected_input_names, needs_update, update_node
 from .templates import UNDEFINED, NodeTemplate
+from .jsoncopy import json_copy
 
 __all__ = ["loaded_state", "template_of"]
 
@@ -55,7 +55,7 @@ def template_of(node: Mapping[str, Any], templates: Mapping[str, NodeTemplate]) 
 
 def _parsed_node(node: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of the node with its input values as the GUI's parser leaves them."""
-    out = copy.deepcopy(dict(node))
+    out = json_copy(dict(node))
     data = out.get("data")
     if not is_invocation(out) or not isinstance(data, dict) or not isinstance(data.get("inputs"), dict):
         return out

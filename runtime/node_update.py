@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .templates import UNDEFINED, NodeTemplate, parse_semver
+from .jsoncopy import json_copy
 
 __all__ = ["connected_input_names", "needs_update", "update_node"]
 
@@ -101,7 +102,7 @@ def update_node(
     data = node.get("data")
     if not isinstance(data, Mapping) or not _may_update(data, template):
         return None
-    clone: dict[str, Any] = copy.deepcopy(dict(node))
+    clone: dict[str, Any] = json_copy(dict(node))
     cdata: dict[str, Any] = clone["data"]
     source_version = cdata.get("version")
     cdata["version"] = template.version

@@ -16,6 +16,7 @@ from . import form as form_
 from .errors import WorkflowError
 from .workflow_migrate import detect_version, migrate
 from .workflow_schema import normalize_workflow
+from .jsoncopy import json_copy
 
 __all__ = ["FormInput", "Workflow", "load_workflow", "parse_workflow", "with_values", "WorkflowError"]
 
@@ -104,7 +105,7 @@ def with_values(workflow: Workflow, values: Mapping[int, Any]) -> dict[str, Any]
     ``values`` maps Form index -> the JSON value the node field takes. The structure (nodes,
     edges, form) never changes; an unknown index raises WorkflowError.
     """
-    data = copy.deepcopy(workflow.data)
+    data = json_copy(workflow.data)
     nodes_by_id = _nodes_by_id(data)
     for index, value in values.items():
         # bool is an int in Python, but True is no Form index.
@@ -120,7 +121,7 @@ def with_values(workflow: Workflow, values: Mapping[int, Any]) -> dict[str, Any]
             )
         item = workflow.inputs[index]
         field_ = nodes_by_id[item.node_id]["data"]["inputs"][item.field_name]
-        field_["value"] = copy.deepcopy(value)
+        field_["value"] = json_copy(value)
     return data
 
 

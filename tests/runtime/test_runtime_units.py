@@ -491,3 +491,14 @@ def test_safe_filename_strips_path_parts_and_writes_atomically(tmp_path: pathlib
     path = atomic_write(tmp_path / "out", "../x.png", b"data")
     assert path == tmp_path / "out" / "x.png" and path.read_bytes() == b"data"
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["x.png"]  # no temp files left
+
+
+def test_json_copy_is_deep_for_dicts_and_lists() -> None:
+    from ivk_runtime.jsoncopy import json_copy
+
+    original = {"a": [1, {"b": [2, 3]}], "c": "s", "d": None}
+    copied = json_copy(original)
+    assert copied == original and copied is not original
+    copied["a"][1]["b"].append(4)  # type: ignore[index, union-attr]
+    copied["a"].append(5)  # type: ignore[union-attr]
+    assert original == {"a": [1, {"b": [2, 3]}], "c": "s", "d": None}

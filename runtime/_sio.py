@@ -1,13 +1,16 @@
-"""Socket.IO v5 over Engine.IO v4 long-polling, as a pure state machine (no I/O).
+"""Socket.IO v5 over Engine.IO v4, as a pure state machine (no I/O).
 
-``next_exchange()`` says which HTTP request to make, ``receive()`` digests its answer and
-returns the events it carried. The session: handshake (``0``), namespace connect (``40``,
-with the token), ``subscribe_queue`` with an ack (so we know when it holds), pings answered.
+The session: handshake (``0``), namespace connect (``40``, with the token), ``subscribe_queue``
+with an ack (so we know when it holds), pings answered. Over a websocket each message is one
+Engine.IO packet: ``feed()`` digests packets, ``take_outbox()`` gives the packets to send. Over
+long-polling ``next_exchange()`` says which HTTP request to make and ``receive()`` digests its
+answer.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,14 +75,27 @@ class SocketProtocol:
         """A poll is answered at least every ping interval (the server's ping)."""
         return self.ping_interval + self.ping_timeout + 5.0
 
+    def feed(self, packets: Iterable[str]) -> list[SocketEvent]:
+        """Engine.IO packets in (a websocket's text messages); the events they carried."""
+        events: list[SocketEvent] = []
+        for packet in packets:
+            if packet:
+                events.extend(self._engine_packet(packet))
+        return events
+
+    def take_outbox(self) -> list[str]:
+        """The packets to send now (none before the handshake has named the session)."""
+        if self.sid is None:
+            return []
+        out, self._outbox = self._outbox, []
+        return out
+
     def next_exchange(self) -> Exchange:
         if self.sid is None:
             return Exchange("GET", {"EIO": "4", "transport": "polling"})
         params = {"EIO": "4", "transport": "polling", "sid": self.sid}
         if self._outbox:
-            body = _RS.join(self._outbox)
-            self._outbox.clear()
-            return Exchange("POST", params, body)
+            return Exchange("POST", params, _RS.join(self.take_outbox()))
         return Exchange("GET", params)
 
     def receive(self, exchange: Exchange, status: int, text: str) -> list[SocketEvent]:
@@ -91,11 +107,7 @@ class SocketProtocol:
             if text.strip().lower() != "ok":
                 raise StreamLost(f"socket.io POST answered {text[:100]!r}")
             return []
-        events: list[SocketEvent] = []
-        for packet in text.split(_RS):
-            if packet:
-                events.extend(self._engine_packet(packet))
-        return events
+        return self.feed(text.split(_RS))
 
     def _engine_packet(self, packet: str) -> list[SocketEvent]:
         kind, rest = packet[0], packet[1:]

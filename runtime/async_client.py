@@ -19,7 +19,7 @@ from . import _core as core
 from ._batch import build_plans, form_maps, local_paths, make_submission, resolve_uploads
 from ._core import Call, CachedResolver, Enqueued, Locate, NeedServer
 from .errors import RequestTimeout, ServerError, ServerUnreachable
-from .events import AsyncEventStream, ProgressEvent, Waiter, event_nodes, wait_async
+from .events import EventTransport, resolve_transport, AsyncEventStream, ProgressEvent, Waiter, event_nodes, wait_async
 from .files import atomic_write
 from .results import RunResult, Submission, build_result, failure, first_failure
 from .schema_index import SchemaIndex
@@ -49,15 +49,21 @@ class AsyncInvokeAIClient:
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         queue_id: str = "default",
+        events: EventTransport = "auto",
     ) -> None:
+        """``events``: how to wait for runs. "auto" takes a websocket to the server's
+        socket.io, or long-polling when an httpx client or transport is given (it may hold
+        proxies, certificates or mocks) or the server refuses the upgrade; "websocket" and
+        "polling" insist; "off" polls each queue item."""
         self.base_url = base_url.rstrip("/")
         self.queue_id = queue_id
         self.timeout = timeout
         self._headers = core.base_headers(token)
         self._owns_http = http_client is None
         self._http = http_client or httpx.AsyncClient(transport=transport, timeout=timeout)
+        events = resolve_transport(events, http_client is not None or transport is not None)
         self._events = AsyncEventStream(
-            self._http, self.base_url, self._headers, queue_id, token, min(timeout, 10.0)
+            self._http, self.base_url, self._headers, queue_id, token, min(timeout, 10.0), events
         )
         self._schema: SchemaIndex | None = None
         self._submissions: OrderedDict[int, Submission] = OrderedDict()

@@ -163,10 +163,36 @@ def test_wait_on_an_item_that_already_finished(client: InvokeAIClient, invokeai_
     assert result.status == "completed" and result.images[0].width == 14
 
 
-def test_polling_mode(client: InvokeAIClient) -> None:
-    client._events.state.enabled = False
-    result = client.run(blur_chain(), {0: 23})
-    assert result.images[0].width == 23
+def test_polling_mode(invokeai_url: str) -> None:
+    with InvokeAIClient(invokeai_url, events="off") as client:
+        result = client.run(blur_chain(), {0: 23})
+        assert client._events.transport is None and client._events.state.bytes_read == 0
+    assert result.images[0].width == 23 and result._complete  # the item, fetched
+
+
+@pytest.mark.parametrize("events", ["auto", "websocket", "polling"])
+def test_event_transports(invokeai_url: str, events: Any) -> None:
+    seen: list[str] = []
+    with InvokeAIClient(invokeai_url, events=events) as client:
+        for width in (17, 19):  # the second run reuses the session
+            result = client.run(
+                blur_chain(), {0: width}, progress=lambda e: seen.append(f"{e.kind}:{e.node_id}")
+            )
+            assert result.images[0].width == width and not result._complete  # from events
+        assert client._events.transport == ("polling" if events == "polling" else "websocket")
+        assert client._events.state.generation == 1
+    assert "complete:save" in seen and "started:blank" in seen
+
+
+@pytest.mark.parametrize("events", ["websocket", "polling"])
+async def test_async_event_transports(invokeai_url: str, events: Any) -> None:
+    async with AsyncInvokeAIClient(invokeai_url, events=events) as client:
+        results = await asyncio.gather(
+            client.run(blur_chain(), {0: 11}), client.run(blur_chain(), {0: 12})
+        )
+        assert client._events.transport == events and client._events.state.generation == 1
+    assert [r.images[0].width for r in results] == [11, 12]
+    assert not any(r._complete for r in results)
 
 
 def test_iterate_collect_order(client: InvokeAIClient) -> None:

@@ -496,9 +496,9 @@ def test_safe_filename_strips_path_parts_and_writes_atomically(tmp_path: pathlib
 def test_json_copy_is_deep_for_dicts_and_lists() -> None:
     from ivk_runtime.jsoncopy import json_copy
 
-    original = {"a": [1, {"b": [2, 3]}], "c": "s", "d": None}
+    original: dict[str, Any] = {"a": [1, {"b": [2, 3]}], "c": "s", "d": None}
     copied = json_copy(original)
     assert copied == original and copied is not original
-    copied["a"][1]["b"].append(4)  # type: ignore[index, union-attr]
-    copied["a"].append(5)  # type: ignore[union-attr]
+    copied["a"][1]["b"].append(4)
+    copied["a"].append(5)
     assert original == {"a": [1, {"b": [2, 3]}], "c": "s", "d": None}

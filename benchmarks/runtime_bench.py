@@ -47,7 +47,7 @@ from ivk_runtime.events import (
     SocketProtocol,
 )
 from ivk_runtime.results import RunResult
-from ivk_runtime.workflow import Workflow, parse_workflow
+from ivk_runtime.workflow import Workflow, load_workflow
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 RUNS = int(os.environ.get("IVK_BENCH_RUNS", "20"))
@@ -56,91 +56,7 @@ BATCH = int(os.environ.get("IVK_BENCH_BATCH", "32"))
 
 def bench_workflow() -> Workflow:
     """blank_image(width, height) -> save_image, no cache: the smallest run that saves an image."""
-
-    def node(
-        node_id: str, node_type: str, version: str, inputs: dict[str, Any], x: float
-    ) -> dict[str, Any]:
-        return {
-            "id": node_id,
-            "type": "invocation",
-            "position": {"x": x, "y": 0.0},
-            "data": {
-                "id": node_id,
-                "type": node_type,
-                "version": version,
-                "label": "",
-                "notes": "",
-                "isOpen": True,
-                "isIntermediate": node_id != "save",
-                "useCache": False,
-                "nodePack": "invokeai",
-                "inputs": {
-                    k: {"name": k, "label": "", "description": "", "value": v}
-                    for k, v in inputs.items()
-                },
-            },
-        }
-
-    form_fields = [("blank", "width"), ("blank", "height")]
-    elements: dict[str, Any] = {
-        "root": {
-            "id": "root",
-            "type": "container",
-            "data": {"layout": "column", "children": []},
-        }
-    }
-    for i, (node_id, field) in enumerate(form_fields):
-        eid = f"node-field-{i}"
-        elements[eid] = {
-            "id": eid,
-            "type": "node-field",
-            "parentId": "root",
-            "data": {
-                "fieldIdentifier": {"nodeId": node_id, "fieldName": field},
-                "showDescription": False,
-            },
-        }
-        elements["root"]["data"]["children"].append(eid)
-    data = {
-        "name": "ivk-bench",
-        "author": "",
-        "description": "",
-        "version": "1.0.0",
-        "contact": "",
-        "tags": "",
-        "notes": "",
-        "exposedFields": [],
-        "meta": {"category": "user", "version": "3.0.0"},
-        "nodes": [
-            node(
-                "blank",
-                "blank_image",
-                "1.2.2",
-                {
-                    "width": 8,
-                    "height": 8,
-                    "mode": "RGB",
-                    "color": {"r": 9, "g": 9, "b": 9, "a": 255},
-                },
-                0.0,
-            ),
-            node(
-                "save", "save_image", "1.2.2", {"board": "none", "image": None}, 300.0
-            ),
-        ],
-        "edges": [
-            {
-                "id": "e1",
-                "type": "default",
-                "source": "blank",
-                "sourceHandle": "image",
-                "target": "save",
-                "targetHandle": "image",
-            }
-        ],
-        "form": {"elements": elements, "rootElementId": "root"},
-    }
-    return parse_workflow(data, "ivk-bench.json")
+    return load_workflow(pathlib.Path(__file__).with_name("blank_to_save.json"))
 
 
 class Meter:

@@ -92,9 +92,6 @@ class _StreamState:
         self.generation += 1
         self.failures = 0
 
-    def use_websocket(self) -> bool:
-        return self.ws_target is not None
-
     def ws_refused(self, exc: BaseException) -> bool:
         """A refused upgrade (not a dead server): long-polling from now on, if allowed."""
         if isinstance(exc, WebSocketError) and self.ws_fallback and self.ws_target is not None:
@@ -183,7 +180,7 @@ class SyncEventStream(_Session):
             return None
         proto = st.new_session()
         try:
-            if not (st.use_websocket() and self._open_ws(proto)):
+            if st.ws_target is None or not self._open_ws(proto, st.ws_target):
                 while not proto.ready:
                     self._exchange(proto, st.connect_timeout)
         except Exception as exc:  # any failure of the stream means: poll instead
@@ -192,12 +189,12 @@ class SyncEventStream(_Session):
         st.connected()
         return st.generation
 
-    def _open_ws(self, proto: SocketProtocol) -> bool:
+    def _open_ws(self, proto: SocketProtocol, target: WebSocketTarget) -> bool:
         """Connect and subscribe over a websocket; False if the server refused the upgrade
         and long-polling should be tried instead."""
         st = self.state
         try:
-            self._ws = SyncWebSocket(st.ws_target, st.connect_timeout)  # type: ignore[arg-type]
+            self._ws = SyncWebSocket(target, st.connect_timeout)
         except WebSocketError as exc:
             if st.ws_refused(exc):
                 return False
@@ -318,7 +315,7 @@ class AsyncEventStream(_Session):
                     return None
                 proto = st.new_session()
                 try:
-                    if not (st.use_websocket() and await self._open_ws(proto)):
+                    if st.ws_target is None or not await self._open_ws(proto, st.ws_target):
                         while not proto.ready:
                             await self._exchange(proto, st.connect_timeout)
                 except Exception as exc:  # any failure of the stream means: poll instead
@@ -329,10 +326,10 @@ class AsyncEventStream(_Session):
                 self._reader = asyncio.create_task(self._read_loop(st.proto, self._ws))
             return st.generation
 
-    async def _open_ws(self, proto: SocketProtocol) -> bool:
+    async def _open_ws(self, proto: SocketProtocol, target: WebSocketTarget) -> bool:
         st = self.state
         try:
-            ws = await AsyncWebSocket.connect(st.ws_target, st.connect_timeout)  # type: ignore[arg-type]
+            ws = await AsyncWebSocket.connect(target, st.connect_timeout)
         except WebSocketError as exc:
             if st.ws_refused(exc):
                 return False

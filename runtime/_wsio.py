@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from ._ws import CLOSE, PING, TEXT, FrameDecoder, WebSocketError, encode_frame
+from ._ws import CLOSE, PING, PONG, TEXT, FrameDecoder, WebSocketError, encode_frame
 from ._ws import opening_request, read_opening_response
 
 __all__ = ["AsyncWebSocket", "SyncWebSocket", "WebSocketTarget", "websocket_target"]
@@ -47,7 +47,7 @@ def websocket_target(url: str, headers: Mapping[str, str]) -> WebSocketTarget | 
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return None
-    if parts.hostname and _proxied(parts.scheme, parts.hostname):
+    if _proxied(parts.scheme, parts.hostname):
         return None
     secure = parts.scheme == "https"
     port = parts.port or (443 if secure else 80)
@@ -84,7 +84,7 @@ class _Frames:
             if message.opcode == TEXT:
                 packets.append(message.payload.decode("utf-8"))
             elif message.opcode == PING:
-                self.replies.append(encode_frame(0xA, message.payload))
+                self.replies.append(encode_frame(PONG, message.payload))
             elif message.opcode == CLOSE:
                 raise WebSocketError("the server closed the websocket")
         return packets

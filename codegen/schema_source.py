@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from ivk_runtime.errors import SchemaError
-from ivk_runtime.schema_index import SchemaIndex
+from ivk_runtime.graph.schema_index import SchemaIndex
 
 __all__ = ["SchemaSource", "bundled_schema_name", "load_schema"]
 

@@ -13,9 +13,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ivk_runtime.schema_index import SchemaIndex
+from ivk_runtime.graph.schema_index import SchemaIndex
 
-from ivk_runtime.value_shapes import MODEL_REQUIRED
+from ivk_runtime.graph.value_shapes import MODEL_REQUIRED
 
 from .extensions import TypeExtension
 from .pysyntax import Code, string_literal, value_literal

@@ -1,5 +1,16 @@
 """ivk_runtime: run InvokeAI workflows from Python; the client that generated modules import.
 
+The layers, each importing only those before it:
+  * ``errors``: every error (imports nothing);
+  * ``workflow``: the workflow file as the GUI reads it (load, migrate, walk the Form), and
+    ``graph``: from it to the graph the GUI enqueues. Pure; the generator imports only these;
+  * ``events``: the event wire (Socket.IO over a websocket or long-polling, waiting on items),
+    and ``api``: InvokeAI's REST areas as requests and answers, and the connection that sends them;
+  * ``client``: the sync and async clients, planning, results, values, the base of generated
+    classes (``values`` and ``generated`` here are its stable import paths);
+  * ``seed``: the hand-written client's API, over the client.
+``concurrency`` holds the few sync/async twins that ``scripts/unasync.py`` cannot derive.
+
 Names are loaded on first use, so that the generator, which needs only the workflow loader,
 does not pay for httpx and pydantic at start-up.
 """
@@ -10,8 +21,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .async_client import AsyncInvokeAIClient
-    from .client import InvokeAIClient
+    from .client.async_client import AsyncInvokeAIClient
+    from .client.sync_client import InvokeAIClient
     from .errors import (
         EnqueueValidationError,
         IvkError,
@@ -22,22 +33,22 @@ if TYPE_CHECKING:
         ServerUnreachable,
         WorkflowError,
     )
-    from .events import ProgressEvent
-    from .results import OutputImage, RunResult
-    from .values import BoardValue, Color, ImageRef, ImageValue, ModelRef
+    from .events.waiter import ProgressEvent
+    from .client.results import OutputImage, RunResult
+    from .client.values import BoardValue, Color, ImageRef, ImageValue, ModelRef
     from .workflow import FormInput, Workflow, load_workflow, parse_workflow
 
 _WHERE = {
-    "InvokeAIClient": "client",
-    "AsyncInvokeAIClient": "async_client",
-    "ProgressEvent": "events",
-    "OutputImage": "results",
-    "RunResult": "results",
+    "InvokeAIClient": "client.sync_client",
+    "AsyncInvokeAIClient": "client.async_client",
+    "ProgressEvent": "events.waiter",
+    "OutputImage": "client.results",
+    "RunResult": "client.results",
     "FormInput": "workflow",
     "Workflow": "workflow",
     "load_workflow": "workflow",
     "parse_workflow": "workflow",
-    **dict.fromkeys(["BoardValue", "Color", "ImageRef", "ImageValue", "ModelRef"], "values"),
+    **dict.fromkeys(["BoardValue", "Color", "ImageRef", "ImageValue", "ModelRef"], "client.values"),
     **dict.fromkeys(
         ["EnqueueValidationError", "IvkError", "RunCanceled", "RunFailed", "RunTimeout",
          "ServerError", "ServerUnreachable", "WorkflowError"],

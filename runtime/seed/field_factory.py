@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import WorkflowError
-from ..schema_index import SchemaIndex
+from ..graph.schema_index import SchemaIndex
 from ..workflow import FormInput
 from .fields import (
     IvkBoardField,

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import EnqueueValidationError, HTTPStatusError, RunCanceled, RunFailed, RunTimeout
 from ..events import ProgressEvent
-from ..schema_index import SchemaIndex
+from ..graph.schema_index import SchemaIndex
 from ..workflow import FormInput, Workflow
 from ._dispatch import acall, call
 from .definition import WorkflowDefinition

@@ -10,7 +10,7 @@ import pathlib
 from typing import Any
 
 from ..errors import HTTPStatusError
-from ..schema_index import SchemaIndex
+from ..graph.schema_index import SchemaIndex
 from ._dispatch import acall, call
 from .board import UNCATEGORIZED, Board, BoardHandle
 from .definition import WorkflowDefinition

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, TypedDict
 
 from ..errors import IvkError, RunCanceled, RunFailed, RunTimeout
-from ..results import OutputImage, RunResult
+from ..client.results import OutputImage, RunResult
 
 __all__ = [
     "OutputMapping",

@@ -16,7 +16,7 @@ from ivk_codegen.pipeline import generate_source
 from ivk_codegen.schema_source import SchemaSource
 from ivk_codegen.typemap import PyType, TypeResolver, infer_from_value
 from ivk_runtime.errors import SchemaError
-from ivk_runtime.schema_index import SchemaIndex
+from ivk_runtime.graph.schema_index import SchemaIndex
 from ivk_runtime.values import BoardValue, Color, ImageRef, ImageValue, ModelRef
 
 OPENAPI = {

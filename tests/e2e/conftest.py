@@ -11,7 +11,8 @@ from types import ModuleType
 import pytest
 
 from ivk_codegen.cli import main as codegen
-from ivk_runtime import AsyncInvokeAIClient, InvokeAIClient
+from ivk_runtime import AsyncInvokeAIClient
+from ivk_runtime import InvokeAIClient
 
 WORKFLOWS = Path(__file__).resolve().parents[1] / "workflows"
 

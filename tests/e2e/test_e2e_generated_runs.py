@@ -9,7 +9,9 @@ from types import ModuleType
 import pytest
 from PIL import Image
 
-from ivk_runtime import AsyncInvokeAIClient, InvokeAIClient, RunFailed
+from ivk_runtime import AsyncInvokeAIClient
+from ivk_runtime import InvokeAIClient
+from ivk_runtime import RunFailed
 from ivk_runtime.values import Color
 
 pytestmark = pytest.mark.server

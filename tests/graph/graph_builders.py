@@ -6,7 +6,7 @@ from typing import Any
 
 from graph_compare import SCHEMA_PATH
 
-from ivk_runtime.schema_index import SchemaIndex
+from ivk_runtime.graph.schema_index import SchemaIndex
 
 SCHEMA = SchemaIndex.from_file(SCHEMA_PATH)
 _MISSING = object()

@@ -8,7 +8,7 @@ import pytest
 from graph_builders import SCHEMA, connector, edge, node, workflow
 
 from ivk_runtime.errors import WorkflowError
-from ivk_runtime.generators import MersenneTwister
+from ivk_runtime.graph.generators import MersenneTwister
 from ivk_runtime.graph import BuiltGraph, build_graph
 
 

@@ -16,7 +16,7 @@ import pytest
 from graph_compare import LOCAL_CORPUS, SCHEMA_PATH, SHARED_DIR, graph_differences, load_null_defaults
 
 from ivk_runtime.graph import build_graph
-from ivk_runtime.schema_index import SchemaIndex
+from ivk_runtime.graph.schema_index import SchemaIndex
 from ivk_runtime.workflow import load_workflow, parse_workflow
 
 SHARED_CORPUS = SHARED_DIR / "corpus"

@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 from graph_builders import SCHEMA, node
 
-from ivk_runtime.field_types import are_types_compatible
-from ivk_runtime.field_values import coerce_value
-from ivk_runtime.node_update import update_node
-from ivk_runtime.templates import (
+from ivk_runtime.graph.field_types import are_types_compatible
+from ivk_runtime.graph.field_values import coerce_value
+from ivk_runtime.graph.node_update import update_node
+from ivk_runtime.graph.templates import (
     COLLECTION,
     SINGLE,
     SINGLE_OR_COLLECTION,
@@ -134,7 +134,7 @@ def test_image_collection_moves_old_images_to_the_images_input() -> None:
 def test_update_merges_like_defaults_deep() -> None:
     # es-toolkit's compat defaultsDeep: missing keys filled deeply, a longer default list lends
     # its extra items, saved values (null included) win
-    from ivk_runtime.node_update import _defaults_deep
+    from ivk_runtime.graph.node_update import _defaults_deep
 
     target: dict[str, Any] = {"a": {"x": 1}, "l": [{"k": 1}], "n": None}
     _defaults_deep(target, {"a": {"x": 2, "y": 3}, "l": [{"k": 9, "j": 2}, {"k": 5}], "n": 4, "u": UNDEFINED})

@@ -1,16 +1,27 @@
 """A socket.io endpoint over a real websocket on 127.0.0.1, for fault tests: it upgrades (or
 refuses), opens the Engine.IO session, acks the subscription, then sends what a test pushes,
-in whatever framing the test asks for, and can drop the connection."""
+in whatever framing the test asks for, and can drop the connection. The handshake and the
+client's frames are read with wsproto; what the server sends is framed here, so that a test
+can cut and interleave frames as no well-behaved library would.
+
+REST calls of these tests are answered by ``httpx.MockTransport``; ``routed()`` makes the one
+httpx transport the client gets, sending websocket upgrades to this server over the network.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import threading
 import time
 from typing import Any
 
-from ivk_runtime._ws import CLOSE, PING, PONG, TEXT, FrameDecoder, accept_key
+import httpx
+from wsproto import ConnectionType, WSConnection
+from wsproto.events import AcceptConnection, BytesMessage, Ping, Pong, RejectConnection, Request, TextMessage
+
+TEXT, PING, PONG = 0x1, 0x9, 0xA
 
 
 def server_frame(opcode: int, payload: bytes, fin: bool = True) -> bytes:
@@ -26,6 +37,31 @@ def server_frame(opcode: int, payload: bytes, fin: bool = True) -> bytes:
     return head + payload
 
 
+class Routed(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """REST to a mock, websocket upgrades to the real network: one transport, as users pass."""
+
+    def __init__(self, mock: httpx.MockTransport) -> None:
+        self.mock = mock
+        self.net = httpx.HTTPTransport()
+        self.anet = httpx.AsyncHTTPTransport()
+
+    @staticmethod
+    def _upgrade(request: httpx.Request) -> bool:
+        return request.headers.get("upgrade", "").lower() == "websocket"
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        return (self.net if self._upgrade(request) else self.mock).handle_request(request)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self._upgrade(request):
+            return await self.anet.handle_async_request(request)
+        return await self.mock.handle_async_request(request)
+
+
+def routed(handler: Any) -> Routed:
+    return Routed(handler if isinstance(handler, httpx.MockTransport) else httpx.MockTransport(handler))
+
+
 class FakeWebSocketServer:
     def __init__(self, mode: str = "ok") -> None:
         self.mode = mode  # "ok", "refuse" (answers 400 to the upgrade), "drop" (closes after the ack)
@@ -33,9 +69,9 @@ class FakeWebSocketServer:
         self.port = self.listener.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self.connections = 0
-        self.requests: list[str] = []  # the upgrade requests' heads
+        self.requests: list[dict[str, str]] = []  # the upgrade requests' headers
         self.received: list[str] = []  # Engine.IO packets from the client
-        self.control: list[tuple[int, bytes]] = []  # control frames from the client
+        self.control: list[tuple[int, bytes]] = []  # pongs from the client
         self.subscribed = threading.Event()
         self._conn: socket.socket | None = None
         self._lock = threading.Lock()
@@ -52,55 +88,46 @@ class FakeWebSocketServer:
 
     def _handle(self, conn: socket.socket) -> None:
         self.connections += 1
-        head = b""
-        while b"\r\n\r\n" not in head:
-            chunk = conn.recv(4096)
-            if not chunk:
-                conn.close()
-                return
-            head += chunk
-        text = head.decode("latin-1")
-        self.requests.append(text)
-        if self.mode == "refuse":
-            conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
-            conn.close()
-            return
-        key = next(
-            line.split(":", 1)[1].strip()
-            for line in text.split("\r\n")
-            if line.lower().startswith("sec-websocket-key:")
-        )
-        opening = '0{"sid":"S","upgrades":[],"pingInterval":25000,"pingTimeout":20000}'
-        conn.sendall(
-            b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            + f"Sec-WebSocket-Accept: {accept_key(key)}\r\n\r\n".encode()
-            # the open packet rides in the same segment as the answer's head
-            + server_frame(TEXT, opening.encode())
-        )
-        with self._lock:
-            self._conn = conn
-        decoder = FrameDecoder()
+        ws = WSConnection(ConnectionType.SERVER)
         while True:
             try:
-                data = conn.recv(4096)
+                data = conn.recv(65536)
             except OSError:
                 return
-            if not data:
+            if not data:  # the client closed: so do we
+                with self._lock:
+                    if self._conn is conn:
+                        self._conn = None
+                conn.close()
                 return
-            for message in decoder.feed(data):
-                if message.opcode != TEXT:
-                    self.control.append((message.opcode, message.payload))
-                    continue
-                packet = message.payload.decode()
-                self.received.append(packet)
-                if packet.startswith("40"):
-                    self.send_packets(['40{"sid":"N"}'])
-                elif packet.startswith("421"):
-                    self.send_packets(["431[]"])
-                    if self.mode == "drop":
-                        self.drop()
+            ws.receive_data(data)
+            for event in ws.events():
+                if isinstance(event, Request):
+                    self.requests.append({k.decode().lower(): v.decode() for k, v in event.extra_headers})
+                    if self.mode == "refuse":
+                        conn.sendall(ws.send(RejectConnection(status_code=400)))
+                        conn.close()
                         return
-                    self.subscribed.set()
+                    opening = '0{"sid":"S","upgrades":[],"pingInterval":25000,"pingTimeout":20000}'
+                    # the open packet rides in the same segment as the answer's head
+                    conn.sendall(ws.send(AcceptConnection()) + server_frame(TEXT, opening.encode()))
+                    with self._lock:
+                        self._conn = conn
+                elif isinstance(event, Pong):
+                    self.control.append((PONG, bytes(event.payload)))
+                elif isinstance(event, Ping):
+                    conn.sendall(ws.send(event.response()))
+                elif isinstance(event, (TextMessage, BytesMessage)):
+                    packet = str(event.data)
+                    self.received.append(packet)
+                    if packet.startswith("40"):
+                        self.send_packets(['40{"sid":"N"}'])
+                    elif packet.startswith("421"):
+                        self.send_packets(["431[]"])
+                        if self.mode == "drop":
+                            self.drop()
+                            return
+                        self.subscribed.set()
 
     def send_packets(self, packets: list[str], split: bool = False) -> None:
         self.send_raw(b"".join(server_frame(TEXT, p.encode()) for p in packets), split)
@@ -123,7 +150,8 @@ class FakeWebSocketServer:
         with self._lock:
             conn, self._conn = self._conn, None
         if conn is not None:
-            conn.shutdown(socket.SHUT_RDWR)
+            with contextlib.suppress(OSError):  # the client may have closed it already
+                conn.shutdown(socket.SHUT_RDWR)
             conn.close()
 
     def close(self) -> None:
@@ -131,4 +159,4 @@ class FakeWebSocketServer:
         self.listener.close()
 
 
-__all__ = ["CLOSE", "PING", "PONG", "FakeWebSocketServer", "server_frame"]
+__all__ = ["PING", "PONG", "TEXT", "FakeWebSocketServer", "Routed", "routed", "server_frame"]

@@ -18,11 +18,11 @@ import httpx
 import pytest
 from PIL import Image
 
-from ivk_runtime.async_client import AsyncInvokeAIClient
-from ivk_runtime.client import InvokeAIClient
+from ivk_runtime.client.async_client import AsyncInvokeAIClient
+from ivk_runtime.client.sync_client import InvokeAIClient
 from ivk_runtime.errors import EnqueueValidationError, RunCanceled, RunFailed
 from ivk_runtime.events import ProgressEvent
-from ivk_runtime.results import OutputImage, RunResult, output_images
+from ivk_runtime.client.results import OutputImage, RunResult, output_images
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
 from wfbuild import blur_chain, workflow  # noqa: E402
@@ -410,7 +410,7 @@ class LoseFirstEnqueue(httpx.BaseTransport):
 
 
 def test_batch_status_shape_for_an_unknown_batch(invokeai_url: str) -> None:
-    # What _core.find_batch relies on: 200 with ``total`` 0, not a 404, for a batch not queued.
+    # What queue.find_batch relies on: 200 with ``total`` 0, not a 404, for a batch not queued.
     response = httpx.get(f"{invokeai_url}/api/v1/queue/default/b/{uuid.uuid4()}/status")
     assert response.status_code == 200 and response.json()["total"] == 0
 
@@ -427,3 +427,24 @@ def test_lost_enqueue_answer_recovers_without_a_second_batch(
     assert transport.posts == (1 if deliver else 2)
     status = httpx.get(f"{invokeai_url}/api/v1/queue/default/b/{batch}/status").json()
     assert status["total"] == 1 and status["completed"] == 1  # enqueued once, not twice
+
+
+@pytest.mark.parametrize("events", ["websocket", "polling"])
+def test_a_script_that_never_closes_its_client_still_exits(invokeai_url: str, events: str) -> None:
+    """No thread of the event session may keep the interpreter alive after the script ends."""
+    script = (
+        "import sys; sys.path.insert(0, sys.argv[2])\n"
+        "from wfbuild import blur_chain\n"
+        "from ivk_runtime import InvokeAIClient\n"
+        f"client = InvokeAIClient(sys.argv[1], events={events!r})\n"
+        "result = client.run(blur_chain(), {0: 9}, timeout=60)\n"
+        "print(result.status, client._events.transport)\n"
+    )
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, "-c", script, invokeai_url, str(pathlib.Path(__file__).parent)],
+        capture_output=True, text=True, timeout=90,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["completed", events]

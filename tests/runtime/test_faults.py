@@ -14,9 +14,9 @@ from typing import Any
 import httpx
 import pytest
 
-from ivk_runtime import _core
-from ivk_runtime.async_client import AsyncInvokeAIClient
-from ivk_runtime.client import InvokeAIClient
+from ivk_runtime.api import call, queue
+from ivk_runtime.client.async_client import AsyncInvokeAIClient
+from ivk_runtime.client.sync_client import InvokeAIClient
 from ivk_runtime.errors import (
     EnqueueValidationError,
     HTTPStatusError,
@@ -35,7 +35,7 @@ URL = "http://invoke.test"
 
 @pytest.fixture(autouse=True)
 def fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_core, "RETRY_DELAYS", (0.0, 0.0, 0.0))
+    monkeypatch.setattr(call, "RETRY_DELAYS", (0.0, 0.0, 0.0))
 
 
 def item(status: str, item_id: int = 1) -> dict[str, Any]:
@@ -179,7 +179,7 @@ def test_connection_refused_is_server_unreachable_after_retrying_reads() -> None
     refuse.count = 0  # type: ignore[attr-defined]
     with sync_client(refuse) as client, pytest.raises(ServerUnreachable) as info:
         client.version()
-    assert refuse.count == 1 + len(_core.RETRY_DELAYS)  # type: ignore[attr-defined]
+    assert refuse.count == 1 + len(call.RETRY_DELAYS)
     assert info.value.url == URL and "curl http://invoke.test/api/v1/app/version" in str(info.value)
 
 
@@ -403,7 +403,7 @@ async def test_async_lost_enqueue_not_on_the_queue_is_sent_once_more() -> None:
 def test_lost_enqueue_already_on_the_queue_is_not_sent_again(
     lose: type[httpx.TransportError], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(_core, "SUMMARY_CHUNK", 2)  # the listing is read in chunks
+    monkeypatch.setattr(queue, "SUMMARY_CHUNK", 2)  # the listing is read in chunks
     server = LossyServer(lose, lands=True)
     with sync_client(server) as client:
         result = client.run(blur_chain(), {0: 10})
@@ -427,7 +427,7 @@ def test_lost_enqueue_with_the_queue_unreadable_is_server_unreachable() -> None:
     with sync_client(server) as client, pytest.raises(ServerUnreachable):
         client.enqueue(blur_chain(), [{0: 10}])
     assert server.calls[POST_ENQUEUE] == 1
-    assert server.calls["GET batch status"] == 1 + len(_core.RETRY_DELAYS)  # a read: retried
+    assert server.calls["GET batch status"] == 1 + len(call.RETRY_DELAYS)  # a read: retried
 
 
 async def test_async_lost_enqueue_with_the_queue_unreadable_is_server_unreachable() -> None:

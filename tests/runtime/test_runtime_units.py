@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 
-from ivk_runtime import _batch, _core
+from ivk_runtime.client import plan as _batch
+from ivk_runtime.api import app, call, images, queue
+from ivk_runtime.workflow.attach import attachable_workflow
 from ivk_runtime.errors import EnqueueValidationError
 from ivk_runtime.events import (
     Done,
@@ -25,9 +27,9 @@ from ivk_runtime.events import (
     Waiter,
     event_nodes,
 )
-from ivk_runtime.files import atomic_write, safe_filename
-from ivk_runtime.results import Submission, build_result, output_images
-from ivk_runtime.schema_index import SchemaIndex
+from ivk_runtime.client.files import atomic_write, safe_filename
+from ivk_runtime.client.results import Submission, build_result, output_images
+from ivk_runtime.graph.schema_index import SchemaIndex
 
 CAPTURES = pathlib.Path(__file__).resolve().parents[3] / "shared" / "invokeai" / "captures"
 OPENAPI = CAPTURES.parent / "openapi" / "invokeai-6.14.2.json"
@@ -399,7 +401,7 @@ def test_enqueue_422_maps_to_form_input() -> None:
     def locate(node_id: str, field: str | None) -> tuple[int | None, str | None]:
         return (2, "blur_radius") if (node_id, field) == ("blur", "radius") else (None, None)
 
-    err = _core.enqueue_problems(body, locate)
+    err = queue.enqueue_problems(body, locate)
     assert isinstance(err, EnqueueValidationError)
     (problem,) = err.problems
     assert (problem.node_id, problem.field, problem.input_index, problem.attribute) == (
@@ -409,12 +411,12 @@ def test_enqueue_422_maps_to_form_input() -> None:
         "blur_radius",
     )
     assert "attribute 'blur_radius'" in str(err) and "greater than or equal to 0" in str(err)
-    edge = _core.enqueue_problems(json.dumps(capture("enqueue_bad_edge.json")["body"]), locate)
+    edge = queue.enqueue_problems(json.dumps(capture("enqueue_bad_edge.json")["body"]), locate)
     assert edge is not None and "Edge source and target types do not match" in str(edge)
 
 
 def test_attached_workflow_is_what_the_server_accepts() -> None:
-    wf = _core.attachable_workflow(
+    wf = attachable_workflow(
         {
             "id": "x",
             "name": "n",
@@ -431,22 +433,22 @@ def test_attached_workflow_is_what_the_server_accepts() -> None:
 
 
 def test_retry_policy() -> None:
-    get = _core.version_call()
-    post = _core.enqueue_call("default", {}, data=None, workflow=None)
-    assert _core.retry_delay(get, 0, None) is not None
-    assert _core.retry_delay(get, 0, 503) is not None
-    assert _core.retry_delay(get, 0, 404) is None
-    assert _core.retry_delay(get, 0, None, timed_out=True) is None
-    assert _core.retry_delay(get, len(_core.RETRY_DELAYS), 503) is None
-    assert _core.retry_delay(post, 0, None) is None and _core.retry_delay(post, 0, 503) is None
+    get = app.version_call()
+    post = queue.enqueue_call("default", {}, data=None, workflow=None)
+    assert call.retry_delay(get, 0, None) is not None
+    assert call.retry_delay(get, 0, 503) is not None
+    assert call.retry_delay(get, 0, 404) is None
+    assert call.retry_delay(get, 0, None, timed_out=True) is None
+    assert call.retry_delay(get, len(call.RETRY_DELAYS), 503) is None
+    assert call.retry_delay(post, 0, None) is None and call.retry_delay(post, 0, 503) is None
 
 
 def test_path_segments_cannot_escape() -> None:
     assert (
-        _core.image_call("../../etc/passwd", full_resolution=True).path
+        images.image_call("../../etc/passwd", full_resolution=True).path
         == "/api/v1/images/i/..%2F..%2Fetc%2Fpasswd/full"
     )
-    assert _core.image_call("..", full_resolution=False).path == "/api/v1/images/i/%2E%2E/thumbnail"
+    assert images.image_call("..", full_resolution=False).path == "/api/v1/images/i/%2E%2E/thumbnail"
 
 
 # --- output mapping ----------------------------------------------------------------------------
@@ -494,7 +496,7 @@ def test_safe_filename_strips_path_parts_and_writes_atomically(tmp_path: pathlib
 
 
 def test_json_copy_is_deep_for_dicts_and_lists() -> None:
-    from ivk_runtime.jsoncopy import json_copy
+    from ivk_runtime.workflow.jsoncopy import json_copy
 
     original: dict[str, Any] = {"a": [1, {"b": [2, 3]}], "c": "s", "d": None}
     copied = json_copy(original)

@@ -1,13 +1,15 @@
-"""The websocket transport of the event stream: the RFC 6455 codec, the Engine.IO packets over
-it, and, against a real websocket on 127.0.0.1, runs driven by its events, framing oddities,
-a refused upgrade and a dropped connection (REST answers come from httpx.MockTransport)."""
+"""The websocket transport of the event stream: the Engine.IO packets over it and, against a
+real websocket on 127.0.0.1 (httpx-ws through the client's own transport), runs driven by its
+events, framing oddities, a refused upgrade, a transport that cannot upgrade and a dropped
+connection (REST answers come from httpx.MockTransport)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import pathlib
-import struct
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -15,146 +17,36 @@ from typing import Any
 import httpx
 import pytest
 
-from ivk_runtime import _core
-from ivk_runtime._streams import SyncEventStream, resolve_transport
-from ivk_runtime._ws import (
-    BINARY,
-    CLOSE,
-    PING,
-    PONG,
-    TEXT,
-    FrameDecoder,
-    Message,
-    WebSocketError,
-    accept_key,
-    encode_frame,
-    opening_request,
-    read_opening_response,
-)
-from ivk_runtime._wsio import websocket_target
-from ivk_runtime.async_client import AsyncInvokeAIClient
-from ivk_runtime.client import InvokeAIClient
-from ivk_runtime.events import SocketEvent, SocketProtocol
+from ivk_runtime.api import call
+from ivk_runtime.client.async_client import AsyncInvokeAIClient
+from ivk_runtime.client.sync_client import InvokeAIClient
+from ivk_runtime.concurrency import AsyncGate, Gate
+from ivk_runtime.events import EventStream, SocketEvent, SocketProtocol, check_transport
+from ivk_runtime.events.websocket import frame_size
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
-from fake_ws import FakeWebSocketServer, server_frame  # noqa: E402
-from test_faults import FakeServer  # noqa: E402
+from fake_ws import PING, PONG, TEXT, FakeWebSocketServer, routed, server_frame  # noqa: E402
+from test_faults import FakeServer, item  # noqa: E402
 from wfbuild import blur_chain  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
 def fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_core, "RETRY_DELAYS", (0.0, 0.0, 0.0))
-
-
-# --- the codec ---
-
-
-def test_accept_key_is_rfc_6455s_example() -> None:
-    assert accept_key("dGhlIHNhbXBsZSBub25jZQ==") == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
-
-
-def test_opening_request_carries_headers_and_refuses_line_breaks() -> None:
-    request, key = opening_request("h:1", "/ws/?EIO=4", {"Authorization": "Bearer T"}, key="K")
-    lines = request.decode().split("\r\n")
-    assert lines[0] == "GET /ws/?EIO=4 HTTP/1.1" and "Host: h:1" in lines
-    assert "Sec-WebSocket-Key: K" in lines and "Authorization: Bearer T" in lines
-    assert key == "K" and request.endswith(b"\r\n\r\n")
-    with pytest.raises(ValueError):
-        opening_request("h", "/", {"X": "a\r\nInjected: 1"})
-
-
-def test_opening_response_checks_status_upgrade_and_accept() -> None:
-    good = (
-        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        f"Sec-WebSocket-Accept: {accept_key('K')}\r\n\r\n"
-    ).encode()
-    assert read_opening_response(good[:-2], "K") is None  # head not complete yet
-    assert read_opening_response(good + b"\x81\x01x", "K") == len(good)
-    with pytest.raises(WebSocketError, match="did not upgrade"):
-        read_opening_response(b"HTTP/1.1 400 Bad Request\r\n\r\n", "K")
-    with pytest.raises(WebSocketError, match="Accept"):
-        read_opening_response(good.replace(accept_key("K").encode(), b"wrong"), "K")
-    with pytest.raises(WebSocketError, match="too long"):
-        read_opening_response(b"x" * 70_000, "K")
-
-
-@pytest.mark.parametrize("size", [0, 5, 125, 126, 65535, 65536])
-def test_frames_round_trip_masked_at_every_length_boundary(size: int) -> None:
-    payload = bytes(i % 251 for i in range(size))
-    frame = encode_frame(TEXT, payload, mask=b"\x01\x02\x03\x04")
-    assert frame[0] == 0x81 and frame[1] & 0x80  # final, text, masked as a client must
-    if size:
-        assert payload not in frame
-    assert FrameDecoder().feed(frame) == [Message(TEXT, payload)]
-
-
-def test_decoder_joins_fragments_passes_control_frames_and_waits_for_bytes() -> None:
-    stream = (
-        server_frame(TEXT, b"hel", fin=False)
-        + server_frame(PING, b"p")  # control frames may come between fragments
-        + server_frame(0x0, b"lo")
-        + server_frame(BINARY, b"\x00\x01")
-        + server_frame(CLOSE, struct.pack("!H", 1000))
-    )
-    decoder = FrameDecoder()
-    out: list[Message] = []
-    for i in range(len(stream)):  # one byte at a time
-        out += decoder.feed(stream[i : i + 1])
-    assert out == [
-        Message(PING, b"p"),
-        Message(TEXT, b"hello"),
-        Message(BINARY, b"\x00\x01"),
-        Message(CLOSE, b"\x03\xe8"),
-    ]
-
-
-@pytest.mark.parametrize(
-    "stream, problem",
-    [
-        (bytes([0xC1, 0x00]), "reserved bits"),
-        (bytes([0x83, 0x00]), "unknown opcode"),
-        (server_frame(0x0, b"x"), "continuation"),
-        (server_frame(TEXT, b"a", fin=False) + server_frame(TEXT, b"b"), "new message began"),
-        (server_frame(PING, b"x" * 126), "control frame"),
-        (bytes([0x81, 127]) + (1 << 40).to_bytes(8, "big"), "exceeds the limit"),
-    ],
-)
-def test_decoder_refuses_broken_frames(stream: bytes, problem: str) -> None:
-    with pytest.raises(WebSocketError, match=problem):
-        FrameDecoder().feed(stream)
-
-
-def test_decoder_bounds_a_fragmented_message() -> None:
-    decoder = FrameDecoder(max_message=10)
-    decoder.feed(server_frame(TEXT, b"x" * 8, fin=False))
-    with pytest.raises(WebSocketError, match="limit"):
-        decoder.feed(server_frame(0x0, b"x" * 8, fin=False))
-
-
-def test_websocket_target_follows_the_url_and_steps_aside_for_proxies(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
-        monkeypatch.delenv(name, raising=False)
-    t = websocket_target("https://invoke.example/prefix/ws/socket.io/", {"A": "b"})
-    assert t is not None and (t.host, t.port, t.secure) == ("invoke.example", 443, True)
-    assert t.host_header == "invoke.example"
-    assert t.target == "/prefix/ws/socket.io/?EIO=4&transport=websocket"
-    t6 = websocket_target("http://[::1]:9090/ws/socket.io/", {})
-    assert t6 is not None and (t6.host, t6.host_header) == ("::1", "[::1]:9090")
-    monkeypatch.setenv("HTTP_PROXY", "http://proxy.example:3128")
-    monkeypatch.setenv("NO_PROXY", "localhost")
-    assert websocket_target("http://invoke.example/ws/socket.io/", {}) is None
-    assert websocket_target("http://localhost:9090/ws/socket.io/", {}) is not None
+    monkeypatch.setattr(call, "RETRY_DELAYS", (0.0, 0.0, 0.0))
 
 
 def test_event_transport_choice() -> None:
-    assert resolve_transport("auto", injected_http=False) == "auto"
-    assert resolve_transport("auto", injected_http=True) == "polling"
-    assert resolve_transport("websocket", injected_http=True) == "websocket"
+    for name in ("auto", "websocket", "polling", "off"):
+        assert check_transport(name) == name
     with pytest.raises(ValueError, match="events must be"):
-        resolve_transport("sse", injected_http=False)  # type: ignore[arg-type]
+        check_transport("sse")
+
+
+def test_frame_size_counts_the_server_frame_head() -> None:
+    assert frame_size("3") == 3
+    assert frame_size("x" * 126) == 130
+    assert frame_size("x" * 70000) == 70010
+    assert frame_size("é") == 4  # bytes, not characters
 
 
 def test_protocol_packets_without_polling() -> None:
@@ -187,7 +79,7 @@ def completion_events(rest: FakeServer) -> list[tuple[str, dict[str, Any]]]:
     return [*events, ("queue_item_status_changed", status)]
 
 
-def push_on_enqueue(rest: FakeServer, push: Any) -> httpx.MockTransport:
+def push_on_enqueue(rest: FakeServer, push: Any) -> Any:
     """REST through the fake; once the enqueue is answered, ``push()`` the run's events."""
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -196,7 +88,7 @@ def push_on_enqueue(rest: FakeServer, push: Any) -> httpx.MockTransport:
             push()
         return response
 
-    return httpx.MockTransport(handler)
+    return routed(handler)
 
 
 @pytest.mark.parametrize("split", [False, True])
@@ -212,6 +104,28 @@ def test_a_run_driven_by_websocket_events(ws_server: FakeWebSocketServer, split:
     assert rest.calls["GET /api/v1/queue/default/i/1"] == 0  # everything came as events
     assert rest.calls["GET /ws/socket.io/"] == 0  # and none of it over long-polling
     assert ws_server.received[:2] == ["40", '421["subscribe_queue", {"queue_id": "default"}]']
+
+
+def test_auto_takes_the_websocket_through_an_injected_client(ws_server: FakeWebSocketServer) -> None:
+    """An httpx client of the user's: events ride it as REST does (no more long-polling)."""
+    rest = FakeServer(["in_progress"], outputs=True)
+    transport = push_on_enqueue(rest, lambda: ws_server.send_events(completion_events(rest)))
+    with httpx.Client(transport=transport) as http, InvokeAIClient(ws_server.url, http_client=http) as client:
+        result = client.run(blur_chain(), {0: 10}, timeout=10)
+        assert client._events.transport == "websocket"
+    assert result.status == "completed" and rest.calls["GET /ws/socket.io/"] == 0
+    assert ws_server.connections == 1
+
+
+def test_a_transport_that_cannot_upgrade_takes_long_polling() -> None:
+    rest = FakeServer(["completed"])
+    http = httpx.Client(transport=httpx.MockTransport(rest))  # no network stream to take over
+    stream = EventStream(http, "http://invoke.test", {}, "default", None, 5.0, transport="auto")
+    try:
+        assert stream.ensure(time.monotonic()) == 1 and stream.transport == "polling"
+    finally:
+        stream.close()
+        http.close()
 
 
 def test_pings_are_answered_on_both_layers(ws_server: FakeWebSocketServer) -> None:
@@ -232,24 +146,25 @@ def test_pings_are_answered_on_both_layers(ws_server: FakeWebSocketServer) -> No
         ws_server.url, transport=push_on_enqueue(rest, push), events="websocket"
     ) as client:
         result = client.run(blur_chain(), {0: 10}, timeout=10)
-    assert result.status == "completed" and result.images
+        # httpx-ws answers websocket pings in the background; our reads answer Engine.IO's
+        assert result.status == "completed" and result.images
 
-    def answered() -> bool:  # the fake reads in its own thread
-        return (PONG, b"hb") in ws_server.control and "3" in ws_server.received
+        def answered() -> bool:  # the fake reads in its own thread
+            return (PONG, b"hb") in ws_server.control and "3" in ws_server.received
 
-    deadline = time.monotonic() + 5
-    while not answered() and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert answered(), (ws_server.control, ws_server.received)
+        deadline = time.monotonic() + 5
+        while not answered() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert answered(), (ws_server.control, ws_server.received)
 
 
 def test_token_goes_with_the_upgrade_and_the_connect(ws_server: FakeWebSocketServer) -> None:
     rest = FakeServer(["completed"])
     with InvokeAIClient(
-        ws_server.url, token="SECRET", transport=httpx.MockTransport(rest), events="websocket"
+        ws_server.url, token="SECRET", transport=routed(rest), events="websocket"
     ) as client:
         assert client._listen() is not None
-    assert "Authorization: Bearer SECRET" in ws_server.requests[0]
+    assert ws_server.requests[0]["authorization"] == "Bearer SECRET"
     assert ws_server.received[0] == '40{"token": "SECRET"}'
 
 
@@ -259,9 +174,7 @@ def test_websocket_failure_falls_back_to_polling_the_item(mode: str) -> None:
     rest = FakeServer(["pending", "in_progress", "completed"])
     seen: list[str | None] = []
     try:
-        with InvokeAIClient(
-            ws_server.url, transport=httpx.MockTransport(rest), events="websocket"
-        ) as client:
+        with InvokeAIClient(ws_server.url, transport=routed(rest), events="websocket") as client:
             result = client.run(
                 blur_chain(), {0: 10}, timeout=10, progress=lambda e: seen.append(e.status)
             )
@@ -275,8 +188,8 @@ def test_websocket_failure_falls_back_to_polling_the_item(mode: str) -> None:
 def test_auto_takes_long_polling_when_the_upgrade_is_refused() -> None:
     ws_server = FakeWebSocketServer("refuse")
     rest = FakeServer(["completed"])
-    http = httpx.Client(transport=httpx.MockTransport(rest))
-    stream = SyncEventStream(http, ws_server.url, {}, "default", None, 5.0, transport="auto")
+    http = httpx.Client(transport=routed(rest))
+    stream = EventStream(http, ws_server.url, {}, "default", None, 5.0, transport="auto")
     try:
         assert stream.ensure(time.monotonic()) == 1
         assert stream.transport == "polling" and ws_server.connections == 1
@@ -290,11 +203,11 @@ def test_auto_takes_long_polling_when_the_upgrade_is_refused() -> None:
 
 
 def test_an_idle_session_is_replaced(ws_server: FakeWebSocketServer) -> None:
-    http = httpx.Client(transport=httpx.MockTransport(FakeServer(["completed"])))
-    stream = SyncEventStream(http, ws_server.url, {}, "default", None, 5.0, transport="websocket")
+    http = httpx.Client(transport=routed(FakeServer(["completed"])))
+    stream = EventStream(http, ws_server.url, {}, "default", None, 5.0, transport="websocket")
     try:
         assert stream.ensure(time.monotonic()) == 1 and stream.transport == "websocket"
-        stream.state.last_io -= 60  # unread past the ping interval: the server gave up on it
+        stream.state.last_io -= 60  # unread past ping interval + timeout: the server gave up
         assert stream.ensure(time.monotonic()) == 2 and ws_server.connections == 2
     finally:
         stream.close()
@@ -304,9 +217,7 @@ def test_an_idle_session_is_replaced(ws_server: FakeWebSocketServer) -> None:
 async def test_async_run_driven_by_websocket_events(ws_server: FakeWebSocketServer) -> None:
     rest = FakeServer(["in_progress"], outputs=True)
     transport = push_on_enqueue(rest, lambda: ws_server.send_events(completion_events(rest)))
-    async with AsyncInvokeAIClient(
-        ws_server.url, transport=_async(transport), events="websocket"
-    ) as client:
+    async with AsyncInvokeAIClient(ws_server.url, transport=transport, events="websocket") as client:
         result = await client.run(blur_chain(), {0: 10}, timeout=10)
         assert client._events.transport == "websocket"
     assert result.status == "completed" and result.images
@@ -317,14 +228,74 @@ async def test_async_dropped_websocket_falls_back_to_polling() -> None:
     ws_server = FakeWebSocketServer("drop")
     rest = FakeServer(["pending", "completed"])
     try:
-        async with AsyncInvokeAIClient(
-            ws_server.url, transport=httpx.MockTransport(rest), events="websocket"
-        ) as client:
+        async with AsyncInvokeAIClient(ws_server.url, transport=routed(rest), events="websocket") as client:
             result = await client.run(blur_chain(), {0: 10}, timeout=10)
     finally:
         ws_server.close()
     assert result.status == "completed" and rest.calls["GET /api/v1/queue/default/i/1"] == 2
 
 
-def _async(transport: httpx.MockTransport) -> httpx.MockTransport:
-    return transport  # MockTransport serves both clients
+def test_concurrent_sync_waits_share_one_session(ws_server: FakeWebSocketServer) -> None:
+    """Threads waiting on one client for items 1-3: one reads each round, all see the hub."""
+    done: set[int] = set()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        prefix = "/api/v1/queue/default/i/"
+        if request.url.path.startswith(prefix):
+            item_id = int(request.url.path[len(prefix) :])
+            return httpx.Response(200, json=item("completed" if item_id in done else "in_progress", item_id))
+        return FakeServer(["completed"])(request)
+
+    with InvokeAIClient(ws_server.url, transport=routed(handler), events="websocket") as client:
+        assert client._listen() == 1
+        results: dict[int, Any] = {}
+
+        def wait(item_id: int) -> None:
+            results[item_id] = client.wait(item_id, timeout=10)
+
+        threads = [threading.Thread(target=wait, args=(i,)) for i in (1, 2, 3)]
+        for t in threads:
+            t.start()
+        time.sleep(0.2)
+        done.update((1, 2, 3))
+        sent = time.monotonic()
+        ws_server.send_events(
+            [("queue_item_status_changed", {"queue_id": "default", "item_id": i, "status": "completed"}) for i in (1, 2, 3)]
+        )
+        for t in threads:
+            t.join(10)
+        woke = time.monotonic() - sent
+    assert {i: r.status for i, r in results.items()} == {1: "completed", 2: "completed", 3: "completed"}
+    # the status events woke every wait: none of them sat out the 10 s safety poll
+    assert woke < 5 and ws_server.connections == 1
+
+
+def test_the_gate_lets_one_in_and_wakes_the_others() -> None:
+    gate = Gate()
+    assert gate.try_enter() and not gate.try_enter()
+    since = gate.rounds
+    woke: list[float] = []
+    t = threading.Thread(target=lambda: (gate.wait(since, 5), woke.append(time.monotonic())))
+    t.start()
+    time.sleep(0.05)
+    left = time.monotonic()
+    gate.leave()
+    t.join(5)
+    assert woke and woke[0] >= left and gate.rounds == since + 1
+    t0 = time.monotonic()
+    gate.wait(since, 5)  # a round ended after ``since``: no wait at all
+    assert time.monotonic() - t0 < 0.5
+
+
+async def test_the_async_gate_lets_one_in_and_wakes_the_others() -> None:
+    gate = AsyncGate()
+    assert await gate.try_enter() and not await gate.try_enter()
+    since = gate.rounds
+    waiter = asyncio.create_task(gate.wait(since, 5))
+    await asyncio.sleep(0.01)
+    assert not waiter.done()
+    await gate.leave()
+    await asyncio.wait_for(waiter, 1)
+    t0 = time.monotonic()
+    await gate.wait(since, 0.5)  # nobody is reading: returns at once
+    assert time.monotonic() - t0 < 0.3

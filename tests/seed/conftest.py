@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from seed_fakes import FakeClient, load_schema
 
-from ivk_runtime.schema_index import SchemaIndex
+from ivk_runtime.graph.schema_index import SchemaIndex
 
 
 @pytest.fixture(scope="session")

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from typing import Any
 
 from ivk_runtime.events import ProgressEvent
-from ivk_runtime.results import RunResult, Submission, build_result
-from ivk_runtime.schema_index import SchemaIndex
+from ivk_runtime.client.results import RunResult, Submission, build_result
+from ivk_runtime.graph.schema_index import SchemaIndex
 
 DATA = pathlib.Path(__file__).parent / "data"
 REPO = pathlib.Path(__file__).resolve().parents[2]

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from seed_fakes import DATA, SDXL, AsyncFakeClient, FakeClient, load
 
 from ivk_runtime.errors import EnqueueProblem, EnqueueValidationError, RunTimeout
-from ivk_runtime.schema_index import SchemaIndex
+from ivk_runtime.graph.schema_index import SchemaIndex
 from ivk_runtime.seed import (
     IvkBoardField,
     IvkEnumField,

@@ -11,8 +11,8 @@ import pytest
 from PIL import Image
 from seed_fakes import DATA, SDXL
 
-from ivk_runtime.async_client import AsyncInvokeAIClient
-from ivk_runtime.client import InvokeAIClient
+from ivk_runtime.client.async_client import AsyncInvokeAIClient
+from ivk_runtime.client.sync_client import InvokeAIClient
 from ivk_runtime.seed import (
     BoardHandle,
     BoardRepository,

@@ -10,7 +10,7 @@ from wf_builders import container, invocation, node_field, workflow
 
 from ivk_runtime.errors import WorkflowError
 from ivk_runtime.workflow import parse_workflow
-from ivk_runtime.workflow_migrate import migrate_v1_to_v2, migrate_v2_to_v3, migrate_v3_to_v4
+from ivk_runtime.workflow.migrate import migrate_v1_to_v2, migrate_v2_to_v3, migrate_v3_to_v4
 
 
 def v1_workflow() -> dict[str, Any]:

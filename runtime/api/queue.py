@@ -1,0 +1,203 @@
+"""The queue: enqueue a batch, read and cancel items, and find a batch whose enqueue answer was
+lost (requests and answers, pure; ``find_batch`` is a generator of calls)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import EnqueueProblem, EnqueueValidationError, HTTPStatusError, RequestTimeout, ServerError
+from .call import Call, parse_json, segment
+
+__all__ = [
+    "ORIGIN",
+    "Enqueued",
+    "Locate",
+    "cancel_batches_call",
+    "cancel_call",
+    "enqueue_answer",
+    "enqueue_call",
+    "enqueue_problems",
+    "find_batch",
+    "lost_enqueue",
+    "queue_item_call",
+]
+
+ORIGIN = "ivk-codegen"  # queue items' ``origin``: lets users tell our runs from the GUI's
+DESTINATION = "gallery"  # as the GUI's workflow editor: results belong in the gallery
+
+# (node id, field) -> (Form input index, attribute name): names the inputs a 422 is about
+Locate = Callable[[str, str | None], tuple[int | None, str | None]]
+
+
+def queue_item_call(queue_id: str, item_id: int, *, timeout: float | None = None) -> Call:
+    return Call(
+        "GET", f"/api/v1/queue/{segment(queue_id)}/i/{int(item_id)}", idempotent=True, timeout=timeout
+    )
+
+
+def cancel_call(queue_id: str, item_id: int) -> Call:
+    return Call("PUT", f"/api/v1/queue/{segment(queue_id)}/i/{int(item_id)}/cancel")
+
+
+def cancel_batches_call(queue_id: str, batch_ids: list[str]) -> Call:
+    return Call(
+        "PUT",
+        f"/api/v1/queue/{segment(queue_id)}/cancel_by_batch_ids",
+        json_body={"batch_ids": batch_ids},
+    )
+
+
+def enqueue_call(
+    queue_id: str,
+    graph: dict[str, Any],
+    *,
+    data: list[list[dict[str, Any]]] | None,
+    workflow: dict[str, Any] | None,
+    runs: int = 1,
+    batch_id: str | None = None,
+) -> Call:
+    # Our own batch_id: if the answer is lost (timeout), the batch can still be canceled.
+    batch: dict[str, Any] = {
+        "batch_id": batch_id or str(uuid.uuid4()),
+        "graph": graph,
+        "runs": runs,
+        "origin": ORIGIN,
+        "destination": DESTINATION,
+    }
+    if data:
+        batch["data"] = data
+    if workflow is not None:
+        batch["workflow"] = workflow
+    return Call(
+        "POST",
+        f"/api/v1/queue/{segment(queue_id)}/enqueue_batch",
+        json_body={"prepend": False, "batch": batch},
+    )
+
+
+@dataclass(frozen=True)
+class Enqueued:
+    batch_id: str
+    item_ids: list[int]  # ascending: the order the server generated the sessions in
+    requested: int
+
+
+def parse_enqueued(data: Any) -> Enqueued:
+    batch = data.get("batch") or {}
+    ids = sorted(int(i) for i in data.get("item_ids") or [])
+    return Enqueued(str(batch.get("batch_id", "")), ids, int(data.get("requested", len(ids))))
+
+
+def enqueue_answer(
+    call: Call,
+    url: str,
+    status: int,
+    text: str,
+    locate: Callable[[str, str | None], tuple[int | None, str | None]],
+) -> Enqueued:
+    """Read enqueue_batch's answer: a 422 names the Form inputs at fault; a partial enqueue
+    (the queue is full) is an error, so the caller cancels rather than run half the sets."""
+    if status == 422:
+        raise enqueue_problems(text, locate) or HTTPStatusError(call.method, url, status, text)
+    answer = parse_enqueued(parse_json(call, url, status, text))
+    if len(answer.item_ids) < answer.requested:
+        raise ServerError(
+            f"the queue took {len(answer.item_ids)} of {answer.requested} runs (queue full?)"
+        )
+    return answer
+
+
+# --- an enqueue POST that got no answer ---------------------------------------------------------
+
+SUMMARY_CHUNK = 100  # item summaries asked for at once while looking for a batch's items
+
+
+def find_batch(queue_id: str, batch_id: str) -> Generator[Call, Any, Enqueued | None]:
+    """The batch as if enqueue_batch had answered, or None when it is not on the queue.
+
+    Sans-I/O: yields each Call and is sent back its parsed JSON answer. The server enqueues
+    a batch in one transaction, so its items are all there or none are.
+    ``requested`` is what was found: a partial (queue-full) enqueue is not detectable here.
+    """
+    status = yield Call(
+        "GET", f"/api/v1/queue/{segment(queue_id)}/b/{segment(batch_id)}/status", idempotent=True
+    )
+    total = int(status.get("total") or 0) if isinstance(status, dict) else 0
+    if total == 0:
+        return None
+    # No endpoint lists one batch's items: scan the queue's ids (newest first) in chunks.
+    listing = yield Call("GET", f"/api/v1/queue/{segment(queue_id)}/item_ids", idempotent=True)
+    ids = [int(i) for i in (listing or {}).get("item_ids") or []]
+    found: list[int] = []
+    for start in range(0, len(ids), SUMMARY_CHUNK):
+        summaries = yield Call(
+            "POST",
+            f"/api/v1/queue/{segment(queue_id)}/item_summaries_by_ids",
+            json_body={"item_ids": ids[start : start + SUMMARY_CHUNK]},
+            idempotent=True,  # a read, though a POST
+        )
+        found += [int(s["item_id"]) for s in summaries or [] if s.get("batch_id") == batch_id]
+        if len(found) >= total:
+            break
+    if not found:
+        raise ServerError(f"batch {batch_id} is on the queue but its items were not found")
+    return Enqueued(batch_id, sorted(found), len(found))
+
+
+def lost_enqueue(error: ServerError, attempt: int, found: Enqueued | None) -> Enqueued | None:
+    """Decide after enqueue POST number ``attempt`` (0-based) got no answer and ``find_batch``
+    looked: the batch found, None to send the POST again, or raise ``error``.
+
+    Sent again only once, and never after a timeout: a slow server may still be working on the
+    first POST, and the batch would land twice. A dropped connection (e.g. a stale keep-alive
+    one) with no batch on the queue means the server never took the request.
+    """
+    if found is not None:
+        return found
+    if attempt == 0 and not isinstance(error, RequestTimeout):
+        return None
+    raise error
+
+
+
+
+
+def enqueue_problems(
+    body: str, locate: Callable[[str, str | None], tuple[int | None, str | None]]
+) -> EnqueueValidationError | None:
+    """Read a 422 answer to enqueue_batch; ``locate(node_id, field)`` names the Form input.
+
+    ``loc`` looks like ``["body","batch","graph","nodes",<node id>,<node type>,<field>, ...]``.
+    """
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None
+    detail = data.get("detail") if isinstance(data, dict) else None
+    if isinstance(detail, str):
+        return EnqueueValidationError([EnqueueProblem(detail)])
+    if not isinstance(detail, list):
+        return None
+    problems = []
+    for entry in detail:
+        if not isinstance(entry, dict):
+            continue
+        loc = [str(p) for p in entry.get("loc") or []]
+        message = str(entry.get("msg", "invalid"))
+        node_id: str | None = None
+        field_name: str | None = None
+        if "nodes" in loc:
+            rest = loc[loc.index("nodes") + 1 :]
+            node_id = rest[0] if rest else None
+            field_name = rest[2] if len(rest) > 2 else None
+        elif len(loc) > 2:
+            message = f"{'.'.join(loc[1:])}: {message}"
+        if "input" in entry and node_id is not None:
+            message += f" (got {json.dumps(entry['input'], default=str)[:80]})"
+        index, attribute = locate(node_id, field_name) if node_id else (None, None)
+        problems.append(EnqueueProblem(message, node_id, field_name, index, attribute))
+    return EnqueueValidationError(problems) if problems else None

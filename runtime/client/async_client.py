@@ -1,0 +1,353 @@
+"""The InvokeAI client: one server, one queue. Requests and answers come from ``api``, batch
+planning from ``plan``, waiting from ``events``; this module ties them together.
+"""
+
+from __future__ import annotations
+
+import pathlib
+import time
+import types
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from ..api import app, boards, images, models, queue
+from ..api.connection_async import AsyncConnection
+from ..api.call import Call, base_headers, check_status, parse_json
+from ..concurrency import IS_ASYNC, async_to_thread
+from ..errors import RequestTimeout, ServerError, ServerUnreachable
+from ..events import EventTransport, ProgressEvent, Waiter, check_transport, event_nodes
+from ..events.stream_async import AsyncEventStream
+from ..events.wait_async import wait_async
+from ..graph.schema_index import SchemaIndex
+from ..workflow import Workflow
+from .files import atomic_write
+from .plan import build_plans, form_maps, local_paths, resolve_uploads
+from .resolver import CachedResolver, NeedServer
+from .results import RunResult, build_result, failure, first_failure
+from .submission import Submission, make_submission
+
+if TYPE_CHECKING:
+    from ..seed.repos import BoardRepository, WorkflowRepository
+
+__all__ = ["AsyncInvokeAIClient"]
+
+_NO_VALUES: Mapping[int, Any] = types.MappingProxyType({})
+_REMEMBERED = 4096  # submissions kept to map wait(item_id) back to its values
+
+
+class AsyncInvokeAIClient:
+    """A client for one InvokeAI server and queue; use it as a context manager."""
+
+    is_async = IS_ASYNC
+
+    def __init__(
+        self,
+        base_url: str = "http://localhost:9090",
+        *,
+        token: str | None = None,
+        timeout: float = 30.0,
+        http_client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        queue_id: str = "default",
+        events: EventTransport = "auto",
+    ) -> None:
+        """``events``: how to wait for runs. "auto" takes a websocket to the server's
+        socket.io through this client's httpx client (``http_client=`` or ``transport=`` if
+        given), and long-polling where the upgrade is refused or the transport cannot make one;
+        "websocket" and "polling" insist; "off" polls each queue item."""
+        self.base_url = base_url.rstrip("/")
+        self.queue_id = queue_id
+        self.timeout = timeout
+        headers = base_headers(token)
+        self._owns_http = http_client is None
+        http = http_client or httpx.AsyncClient(transport=transport, timeout=timeout)
+        self._conn = AsyncConnection(self.base_url, http, headers, timeout)
+        self._events = AsyncEventStream(
+            http, self.base_url, headers, queue_id, token, min(timeout, 10.0), check_transport(events)
+        )
+        self._schema: SchemaIndex | None = None
+        self._submissions: OrderedDict[int, Submission] = OrderedDict()
+        self._repos: tuple[WorkflowRepository, BoardRepository] | None = None
+
+    # --- lifecycle ---
+
+    async def __aenter__(self) -> AsyncInvokeAIClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        await self._events.aclose()
+        if self._owns_http:
+            await self._conn.http.aclose()
+
+    # --- the seed client's entry points (ivk_runtime.seed), made on first use ---
+
+    @property
+    def workflow_repo(self) -> WorkflowRepository:
+        return self._seed_repos()[0]
+
+    @property
+    def board_repo(self) -> BoardRepository:
+        return self._seed_repos()[1]
+
+    def _seed_repos(self) -> tuple[WorkflowRepository, BoardRepository]:
+        if self._repos is None:
+            from ..seed.repos import BoardRepository, WorkflowRepository
+
+            self._repos = (WorkflowRepository(self), BoardRepository(self))
+        return self._repos
+
+    # --- plumbing ---
+
+    async def _send(self, call: Call) -> httpx.Response:
+        return await self._conn.send(call)
+
+    async def _json(self, call: Call) -> Any:
+        response = await self._send(call)
+        return parse_json(call, str(response.url), response.status_code, response.text)
+
+    # --- server, boards, images, models ---
+
+    async def version(self) -> str:
+        return app.parse_version(await self._json(app.version_call()))
+
+    async def schema(self) -> SchemaIndex:
+        if self._schema is None:
+            self._schema = SchemaIndex(
+                await self._json(app.schema_call()), source=f"{self.base_url}/openapi.json"
+            )
+        return self._schema
+
+    async def upload_image(
+        self,
+        path: str | pathlib.Path,
+        *,
+        board_id: str | None = None,
+        is_intermediate: bool = False,
+    ) -> dict[str, Any]:
+        p = pathlib.Path(path)
+        call = images.upload_call(
+            p.name,
+            await async_to_thread(p.read_bytes),
+            board_id=board_id,
+            is_intermediate=is_intermediate,
+        )
+        return dict(await self._json(call))
+
+    async def list_boards(self, *, include_uncategorized: bool = False) -> list[dict[str, Any]]:
+        listed = await self._json(boards.list_boards_call())
+        names = await self.list_board_images("none") if include_uncategorized else None
+        return boards.parse_boards(listed, names)
+
+    async def create_board(self, name: str) -> dict[str, Any]:
+        return dict(await self._json(boards.create_board_call(name)))
+
+    async def delete_board(self, board_id: str) -> None:
+        await self._json(boards.delete_board_call(board_id))
+
+    async def list_board_images(self, board_id: str | None) -> list[str]:
+        return boards.parse_image_names(await self._json(boards.board_images_call(board_id)))
+
+    async def download_image(self, image_name: str, *, full_resolution: bool = True) -> bytes:
+        call = images.image_call(image_name, full_resolution=full_resolution)
+        response = await self._send(call)
+        if not response.is_success:
+            check_status(call, str(response.url), response.status_code, response.text)
+        return response.content
+
+    async def save_image(
+        self, image_name: str, directory: str | pathlib.Path, *, full_resolution: bool = True
+    ) -> pathlib.Path:
+        data = await self.download_image(image_name, full_resolution=full_resolution)
+        return await async_to_thread(atomic_write, directory, image_name, data)
+
+    async def list_models(self) -> list[dict[str, Any]]:
+        return models.parse_models(await self._json(models.list_models_call()))
+
+    # --- queue ---
+
+    async def get_queue_item(self, item_id: int) -> dict[str, Any]:
+        return dict(await self._json(queue.queue_item_call(self.queue_id, item_id)))
+
+    async def cancel(self, item_id: int) -> dict[str, Any]:
+        return dict(await self._json(queue.cancel_call(self.queue_id, item_id)))
+
+    async def enqueue(
+        self,
+        workflow: Workflow,
+        values_list: Sequence[Mapping[int, Any]],
+        *,
+        attribute_names: Mapping[int, str] | None = None,
+    ) -> Submission:
+        """Put one run per value set on the queue, in as few batches as is safe (usually one)."""
+        if not values_list:
+            raise ValueError("enqueue needs at least one value set")
+        names = {
+            p: str((await self.upload_image(p))["image_name"]) for p in local_paths(values_list)
+        }
+        resolved = [resolve_uploads(v, names) for v in values_list]
+        schema = await self.schema()
+        resolver = CachedResolver()  # fresh per enqueue: board contents change
+        while True:
+            try:
+                plans = build_plans(workflow, resolved, schema, resolver)
+                break
+            except NeedServer as need:  # a generator node needs the server: fetch, build again
+                resolver.answers[need.key] = await self._json(need.call)
+        locate, board_inputs = form_maps(workflow, attribute_names)
+        done: list[tuple[Any, queue.Enqueued]] = []
+        attempted: list[str] = []
+        try:
+            for plan in plans:
+                attempted.append(str(uuid.uuid4()))
+                call = queue.enqueue_call(
+                    self.queue_id,
+                    plan.graph,
+                    data=plan.data,
+                    workflow=plan.workflow,
+                    runs=plan.runs,
+                    batch_id=attempted[-1],
+                )
+                done.append((plan, await self._post_enqueue(call, attempted[-1], locate)))
+        except BaseException:
+            await self._cancel_batches(attempted)  # all or nothing, even if an answer was lost
+            raise
+        submission = make_submission(self.queue_id, values_list, done, board_inputs)
+        for item_id in submission.item_ids:
+            self._submissions[item_id] = submission
+        while len(self._submissions) > _REMEMBERED:
+            self._submissions.popitem(last=False)
+        return submission
+
+    async def _post_enqueue(self, call: Call, batch_id: str, locate: queue.Locate) -> queue.Enqueued:
+        """Send one enqueue_batch. Never blindly repeated (no double enqueue): when no answer
+        came (e.g. a keep-alive connection the server had closed), the queue is asked whether
+        the batch landed, and ``queue.lost_enqueue`` decides."""
+        attempt = 0
+        while True:
+            try:
+                response = await self._send(call)
+            except (ServerUnreachable, RequestTimeout) as lost:
+                try:
+                    found = await self._conn.drive(queue.find_batch(self.queue_id, batch_id))
+                except ServerError as check:
+                    raise lost from check  # cannot tell whether it landed: report as before
+                answer = queue.lost_enqueue(lost, attempt, found)
+                if answer is not None:
+                    return answer
+                attempt += 1
+                continue
+            url = str(response.url)
+            return queue.enqueue_answer(call, url, response.status_code, response.text, locate)
+
+    async def _cancel_batches(self, batch_ids: list[str]) -> None:
+        if batch_ids:
+            try:
+                await self._send(queue.cancel_batches_call(self.queue_id, batch_ids))
+            except ServerError:
+                pass  # the original error matters more
+
+    async def wait(
+        self,
+        item_id: int,
+        *,
+        timeout: float | None = None,
+        progress: Callable[[ProgressEvent], None] | None = None,
+    ) -> RunResult:
+        """Wait for a queue item to finish; raise RunFailed / RunCanceled / RunTimeout."""
+        result = (await self._wait_items([item_id], timeout, progress, generation=None))[0]
+        exc = failure(result)
+        if exc is not None:
+            raise exc
+        return result
+
+    async def run(
+        self,
+        workflow: Workflow,
+        values: Mapping[int, Any] = _NO_VALUES,
+        *,
+        attribute_names: Mapping[int, str] | None = None,
+        timeout: float | None = None,
+        progress: Callable[[ProgressEvent], None] | None = None,
+    ) -> RunResult:
+        """Enqueue one run and wait for it. (A workflow with batch nodes makes several queue
+        items: all are awaited and the first is returned; see ``run_many`` for all.)"""
+        results = await self._run(workflow, [values], attribute_names, timeout, progress)
+        return results[0]
+
+    async def run_many(
+        self,
+        workflow: Workflow,
+        values_list: Sequence[Mapping[int, Any]],
+        *,
+        attribute_names: Mapping[int, str] | None = None,
+        timeout: float | None = None,
+        progress: Callable[[ProgressEvent], None] | None = None,
+    ) -> list[RunResult]:
+        """One batch for all value sets; the results in the order of ``values_list``."""
+        return await self._run(workflow, values_list, attribute_names, timeout, progress)
+
+    async def _run(
+        self,
+        workflow: Workflow,
+        values_list: Sequence[Mapping[int, Any]],
+        attribute_names: Mapping[int, str] | None,
+        timeout: float | None,
+        progress: Callable[[ProgressEvent], None] | None,
+    ) -> list[RunResult]:
+        start = time.monotonic()
+        generation = await self._listen()  # subscribed before enqueueing: no event can be missed
+        submission = await self.enqueue(workflow, values_list, attribute_names=attribute_names)
+        remaining = None if timeout is None else max(0.0, timeout - (time.monotonic() - start))
+        # Subscribed before enqueueing: every event of these items is seen, so results can be
+        # built from them (no final fetch) where the graph allows.
+        expected = {i: event_nodes(plan.graph) for plan, ids in submission.plans for i in ids}
+        results = await self._wait_items(
+            submission.item_ids, remaining, progress, generation, expected
+        )
+        exc = first_failure(results)
+        if exc is not None:
+            raise exc
+        return results
+
+    async def _listen(self) -> int | None:
+        return await self._events.ensure(time.monotonic())
+
+    async def _wait_items(
+        self,
+        item_ids: Sequence[int],
+        timeout: float | None,
+        progress: Callable[[ProgressEvent], None] | None,
+        generation: int | None,
+        expected: Mapping[int, frozenset[str] | None] | None = None,
+    ) -> list[RunResult]:
+        waiter = Waiter(
+            item_ids,
+            now=time.monotonic(),
+            timeout=timeout,
+            generation=generation,
+            expected=expected,
+        )
+        timeout_each = self.timeout
+
+        async def fetch(item_id: int) -> dict[str, Any]:
+            return dict(
+                await self._json(queue.queue_item_call(self.queue_id, item_id, timeout=timeout_each))
+            )
+
+        finals = await wait_async(waiter, self._events, fetch, progress)
+        return [
+            build_result(
+                finals[i],
+                self._submissions.get(i),
+                self,
+                complete=i not in waiter.from_events,
+            )
+            for i in item_ids
+        ]

@@ -1,0 +1,172 @@
+"""The base of the dataclasses that ivk-codegen generates: values out, runs in.
+
+A generated class holds one attribute per Form input; this mixin turns them into the JSON
+each node field takes, and hands the workflow and those values to a client. It never
+reimplements the client: every run goes through the same core as the seed API.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+from pydantic import ConfigDict
+
+from ..errors import WorkflowError
+from .values import local_image_path, to_field_json
+from ..workflow import Workflow, parse_workflow
+
+if TYPE_CHECKING:
+    from .async_client import AsyncInvokeAIClient
+    from .sync_client import InvokeAIClient
+    from ..events import ProgressEvent
+    from .results import RunResult
+
+__all__ = ["GeneratedWorkflow", "InputSpec", "workflow_config"]
+
+# Assignment is validated so a wrong value fails where it is set, naming the attribute;
+# strict so that what passes at run time is what mypy checked ("5" is not an int).
+workflow_config = ConfigDict(validate_assignment=True, extra="forbid", strict=True)
+
+_W = TypeVar("_W", bound="GeneratedWorkflow")
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    """Where an attribute goes: the Form index, the node and field it sets, and its kind."""
+
+    index: int
+    attribute: str
+    node_id: str
+    field: str
+    kind: str = "value"  # "value", or "image"/"board" whose str form needs wrapping
+
+
+class GeneratedWorkflow:
+    """Mixin of generated workflow dataclasses."""
+
+    _inputs: ClassVar[tuple[InputSpec, ...]]
+    _workflow_source: ClassVar[str]
+
+    @classmethod
+    def workflow(cls) -> Workflow:
+        """The embedded workflow, parsed once, checked against the generated inputs."""
+        return _parse_embedded(cls)
+
+    @classmethod
+    def input_specs(cls) -> tuple[InputSpec, ...]:
+        return cls._inputs
+
+    def to_values(self) -> dict[int, Any]:
+        """Form index -> the JSON each node field takes (local image files stay Paths)."""
+        values: dict[int, Any] = {}
+        for spec in self._inputs:
+            value = getattr(self, spec.attribute)
+            path = local_image_path(value)
+            values[spec.index] = path if path is not None else to_field_json(value, spec.kind)
+        return values
+
+    @classmethod
+    def attribute_names(cls) -> dict[int, str]:
+        return {spec.index: spec.attribute for spec in cls._inputs}
+
+    def run(
+        self,
+        client: InvokeAIClient,
+        *,
+        timeout: float | None = None,
+        progress: Callable[[ProgressEvent], None] | None = None,
+    ) -> RunResult:
+        """Run the workflow with these values on the client's server and wait for it."""
+        return client.run(
+            self.workflow(),
+            self.to_values(),
+            attribute_names=self.attribute_names(),
+            timeout=timeout,
+            progress=progress,
+        )
+
+    async def arun(
+        self,
+        client: AsyncInvokeAIClient,
+        *,
+        timeout: float | None = None,
+        progress: Callable[[ProgressEvent], None] | None = None,
+    ) -> RunResult:
+        """As ``run``, on the async client."""
+        return await client.run(
+            self.workflow(),
+            self.to_values(),
+            attribute_names=self.attribute_names(),
+            timeout=timeout,
+            progress=progress,
+        )
+
+    @classmethod
+    def run_many(
+        cls: type[_W],
+        client: InvokeAIClient,
+        params: Sequence[_W],
+        *,
+        timeout: float | None = None,
+        progress: Callable[[ProgressEvent], None] | None = None,
+    ) -> list[RunResult]:
+        """Run several value sets as one batch; results come back in the order given."""
+        return client.run_many(
+            cls.workflow(),
+            [p.to_values() for p in params],
+            attribute_names=cls.attribute_names(),
+            timeout=timeout,
+            progress=progress,
+        )
+
+    @classmethod
+    async def arun_many(
+        cls: type[_W],
+        client: AsyncInvokeAIClient,
+        params: Sequence[_W],
+        *,
+        timeout: float | None = None,
+        progress: Callable[[ProgressEvent], None] | None = None,
+    ) -> list[RunResult]:
+        """As ``run_many``, on the async client."""
+        return await client.run_many(
+            cls.workflow(),
+            [p.to_values() for p in params],
+            attribute_names=cls.attribute_names(),
+            timeout=timeout,
+            progress=progress,
+        )
+
+
+_PARSED: dict[type[GeneratedWorkflow], Workflow] = {}
+
+
+def _parse_embedded(cls: type[GeneratedWorkflow]) -> Workflow:
+    if cls not in _PARSED:
+        _PARSED[cls] = _parse_and_check(cls)
+    return _PARSED[cls]
+
+
+def _parse_and_check(cls: type[GeneratedWorkflow]) -> Workflow:
+    # The JSON sits at the end of the generated module, out of the reader's way.
+    text = getattr(sys.modules[cls.__module__], "_WORKFLOW_JSON", None)
+    if not isinstance(text, str):
+        raise WorkflowError(cls._workflow_source, None, f"{cls.__module__} embeds no workflow")
+    workflow = parse_workflow(json.loads(text), cls._workflow_source)
+    # The module and the runtime must agree on what each index sets, or values go astray.
+    for spec in cls._inputs:
+        if spec.index >= len(workflow.inputs):
+            raise WorkflowError(cls._workflow_source, f"input {spec.index}", "no such Form input")
+        found = workflow.inputs[spec.index]
+        if (found.node_id, found.field_name) != (spec.node_id, spec.field):
+            raise WorkflowError(
+                cls._workflow_source,
+                f"input {spec.index} ({spec.attribute})",
+                f"the runtime reads node {found.node_id!r} field {found.field_name!r} where the "
+                f"module expects node {spec.node_id!r} field {spec.field!r}; regenerate the module",
+            )
+    return workflow

@@ -1,0 +1,107 @@
+"""The Python value types of workflow inputs, and their JSON form in a workflow.
+
+Generated modules type their attributes with these; the runtime turns them into the JSON
+that InvokeAI's nodes take (``to_field_json``).
+"""
+
+from __future__ import annotations
+
+import copy
+import pathlib
+from typing import Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
+
+__all__ = [
+    "BoardValue",
+    "Color",
+    "ImageRef",
+    "ImageValue",
+    "JsonValue",
+    "ModelRef",
+    "image_name_of",
+    "json_value",
+    "local_image_path",
+    "to_field_json",
+]
+
+
+class ImageRef(BaseModel):
+    """An image already on the server, by its ``image_name``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    image_name: str
+
+
+# An image input: an ``ImageRef`` or a ``str`` names an image on the server; a ``pathlib.Path``
+# is a local file, uploaded when the workflow is submitted.
+ImageValue = Union[ImageRef, pathlib.Path, str]
+
+# A board: "auto" (the GUI's auto-add board, none here), "none" (uncategorized) or a board id.
+BoardValue = Union[Literal["auto", "none"], str]
+
+
+class ModelRef(BaseModel):
+    """A model on the server: InvokeAI's ModelIdentifierField."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    key: str
+    hash: str
+    name: str
+    base: str
+    type: str
+    submodel_type: str | None = None
+
+
+class Color(BaseModel):
+    """An RGBA colour, each component 0-255 (InvokeAI's ColorField)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    r: int = Field(ge=0, le=255)
+    g: int = Field(ge=0, le=255)
+    b: int = Field(ge=0, le=255)
+    a: int = Field(default=255, ge=0, le=255)
+
+
+def json_value(value: JsonValue) -> JsonValue:
+    """A fresh copy of a JSON default (generated modules' defaults for untyped inputs)."""
+    return copy.deepcopy(value)
+
+
+def local_image_path(value: object) -> pathlib.Path | None:
+    """The local file an image value names, if it is one (to upload before submitting)."""
+    return value if isinstance(value, pathlib.PurePath) else None  # type: ignore[return-value]
+
+
+def image_name_of(value: object) -> str | None:
+    if isinstance(value, ImageRef):
+        return value.image_name
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and isinstance(value.get("image_name"), str):
+        return str(value["image_name"])
+    return None
+
+
+def to_field_json(value: Any, kind: str | None = None) -> Any:
+    """The JSON a workflow's node field holds for a Python value (uploads resolved first).
+
+    ``kind`` is the input's kind from the generated module ("image", "board", ...): a plain
+    ``str`` is an image name for an image input, and "auto"/"none"/a board id for a board.
+    """
+    if kind == "image" and value is not None:
+        name = image_name_of(value)
+        if name is None:
+            raise TypeError(f"local image {value} must be uploaded before it is submitted")
+        return {"image_name": name}
+    if kind == "board" and isinstance(value, str):
+        return value if value in ("auto", "none") else {"board_id": value}
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", exclude_none=isinstance(value, ModelRef))
+    if isinstance(value, pathlib.PurePath):
+        raise TypeError(f"local image {value} must be uploaded before it is submitted")
+    if isinstance(value, (list, tuple)):
+        return [to_field_json(v, kind) for v in value]
+    if isinstance(value, dict):
+        return {str(k): to_field_json(v) for k, v in value.items()}
+    return value

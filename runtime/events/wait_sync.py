@@ -1,0 +1,43 @@
+# Generated from wait_async.py by scripts/unasync.py: edit that file, then run the script.
+"""Where a run is awaited: the wait loop. The ``Waiter`` decides, the event stream and the
+caller's ``fetch`` do the I/O."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from ..concurrency import sleep
+from ..errors import RunTimeout
+from .stream_sync import EventStream
+from .waiter import FetchFn, Done, Expired, Fetch, ProgressFn, Read, Sleep, Waiter, emit, take_events
+
+__all__ = ["wait_sync"]
+
+
+def wait_sync(
+    waiter: Waiter,
+    stream: EventStream | None,
+    fetch: FetchFn,
+    progress: ProgressFn | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> dict[int, dict[str, Any]]:
+    """Wait until every item of ``waiter`` is finished; their final queue items by id."""
+    while True:
+        generation = stream.ensure(clock()) if stream is not None else None
+        tick = stream.tick if stream is not None else 0
+        if generation is not None and stream is not None:
+            take_events(waiter, stream.hub, progress)
+        resets = stream.hub.resets if stream is not None else 0
+        action = waiter.step(clock(), generation, resets)
+        if isinstance(action, Done):
+            return waiter.finals()
+        if isinstance(action, Expired):
+            raise RunTimeout(action.item_id, waiter.timeout or 0.0, action.last_status)
+        if isinstance(action, Fetch):
+            emit(progress, waiter.on_item(fetch(action.item_id), clock()))
+        elif isinstance(action, Read) and stream is not None:
+            stream.read(action.timeout, tick)
+        elif isinstance(action, Sleep):
+            sleep(action.seconds)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from pydantic import ConfigDict
 
 from ..errors import WorkflowError
-from .values import local_image_path, to_field_json
+from .values import to_field_json
 from ..workflow import Workflow, parse_workflow
 
 if TYPE_CHECKING:
@@ -64,9 +64,7 @@ class GeneratedWorkflow:
         """Form index -> the JSON each node field takes (local image files stay Paths)."""
         values: dict[int, Any] = {}
         for spec in self._inputs:
-            value = getattr(self, spec.attribute)
-            path = local_image_path(value)
-            values[spec.index] = path if path is not None else to_field_json(value, spec.kind)
+            values[spec.index] = to_field_json(getattr(self, spec.attribute), spec.kind)
         return values
 
     @classmethod

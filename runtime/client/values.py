@@ -87,12 +87,17 @@ def to_field_json(value: Any, kind: str | None = None) -> Any:
     """The JSON a workflow's node field holds for a Python value (uploads resolved first).
 
     ``kind`` is the input's kind from the generated module ("image", "board", ...): a plain
-    ``str`` is an image name for an image input, and "auto"/"none"/a board id for a board.
+    ``str`` is an image name for an image input, and "auto"/"none"/a board id for a board. A
+    local file of an image input (or of an image collection) stays a Path, for the upload.
     """
+    if isinstance(value, (list, tuple)):  # before the image branch: image collections
+        return [to_field_json(v, kind) for v in value]
     if kind == "image" and value is not None:
+        if isinstance(value, pathlib.PurePath):
+            return value  # a local file: uploaded when the run is submitted
         name = image_name_of(value)
         if name is None:
-            raise TypeError(f"local image {value} must be uploaded before it is submitted")
+            raise TypeError(f"not an image: {value!r}")
         return {"image_name": name}
     if kind == "board" and isinstance(value, str):
         return value if value in ("auto", "none") else {"board_id": value}
@@ -100,8 +105,6 @@ def to_field_json(value: Any, kind: str | None = None) -> Any:
         return value.model_dump(mode="json", exclude_none=isinstance(value, ModelRef))
     if isinstance(value, pathlib.PurePath):
         raise TypeError(f"local image {value} must be uploaded before it is submitted")
-    if isinstance(value, (list, tuple)):
-        return [to_field_json(v, kind) for v in value]
     if isinstance(value, dict):
         return {str(k): to_field_json(v) for k, v in value.items()}
     return value

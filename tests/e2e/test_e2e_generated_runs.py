@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import io
 from pathlib import Path
 from types import ModuleType
@@ -116,3 +117,46 @@ def test_named_board_and_the_none_board(
         assert loose.images[0].image_name in client.list_board_images("none")
     finally:
         client.delete_board(board["board_id"])
+
+
+def test_an_image_collection_input_takes_local_files_and_server_images(
+    client: InvokeAIClient, tmp_path: Path
+) -> None:
+    """``list[ImageValue]``: local paths (uploaded) and server image names in one list."""
+    import json
+    import sys
+
+    from ivk_codegen.cli import main as codegen
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "runtime"))
+    from wfbuild import workflow
+
+    wf = workflow(
+        [
+            ("images", "image_collection", {"collection": []}),
+            ("each", "iterate", {}),
+            ("blur", "img_blur", {"radius": 0}),
+            ("save", "save_image", {}),
+        ],
+        [("images", "collection", "each", "collection"), ("each", "item", "blur", "image"),
+         ("blur", "image", "save", "image")],
+        [("images", "collection")],
+        no_cache=["blur", "save"],
+        intermediate=["blur"],
+        name="Image collection",
+    )  # fmt: skip
+    (tmp_path / "image_collection.json").write_text(json.dumps(wf.data))
+    assert codegen([str(tmp_path / "image_collection.json"), "-o", str(tmp_path / "ic.py"), "-q"]) == 0
+    spec = importlib.util.spec_from_file_location("e2e_image_collection", tmp_path / "ic.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    local = tmp_path / "local.png"
+    Image.new("RGB", (21, 13), (9, 9, 9)).save(local)
+    on_server = client.upload_image(local)["image_name"]
+    Image.new("RGB", (17, 11), (9, 9, 9)).save(local)  # the file differs from the upload now
+    params = module.ImageCollection(collection=[local, on_server])
+    result = params.run(client, timeout=120)
+    sizes = sorted(_image(client, i.image_name).size for i in result.images)
+    assert sizes == [(17, 11), (21, 13)]

@@ -6,6 +6,7 @@ import difflib
 import os
 import pathlib
 import tempfile
+import time
 
 __all__ = ["diff", "is_current", "write_if_changed"]
 
@@ -22,6 +23,7 @@ def write_if_changed(path: pathlib.Path, content: str) -> bool:
     if is_current(path, content):
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
+    _sweep_stale(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
@@ -32,6 +34,24 @@ def write_if_changed(path: pathlib.Path, content: str) -> bool:
         pathlib.Path(tmp).unlink(missing_ok=True)
         raise
     return True
+
+
+STALE_AFTER = 3600.0  # seconds: no write takes this long, so such a temp file is orphaned
+
+
+def _sweep_stale(path: pathlib.Path) -> None:
+    """Remove temp files of an earlier write of ``path`` that a killed process left behind."""
+    limit = time.time() - STALE_AFTER
+    for tmp in path.parent.glob(f".{glob_escape(path.name)}.*.tmp"):
+        try:
+            if tmp.stat().st_mtime < limit:
+                tmp.unlink()
+        except OSError:
+            pass
+
+
+def glob_escape(name: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
 
 
 def _file_mode(path: pathlib.Path) -> int:

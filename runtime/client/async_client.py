@@ -24,7 +24,7 @@ from ..events.stream_async import AsyncEventStream
 from ..events.wait_async import wait_async
 from ..graph.schema_index import SchemaIndex
 from ..workflow import Workflow
-from .files import atomic_write
+from .files import atomic_write, safe_filename, thumbnail_name
 from .plan import build_plans, form_maps, local_paths, resolve_uploads
 from .resolver import CachedResolver, NeedServer
 from .results import RunResult, build_result, failure, first_failure
@@ -164,8 +164,11 @@ class AsyncInvokeAIClient:
     async def save_image(
         self, image_name: str, directory: str | pathlib.Path, *, full_resolution: bool = True
     ) -> pathlib.Path:
+        """Save an image (or its thumbnail, as ``<stem>.thumbnail.webp``) into ``directory``."""
+        name = image_name if full_resolution else thumbnail_name(image_name)
+        safe_filename(name)  # refused before the download, not after
         data = await self.download_image(image_name, full_resolution=full_resolution)
-        return await async_to_thread(atomic_write, directory, image_name, data)
+        return await async_to_thread(atomic_write, directory, name, data)
 
     async def list_models(self) -> list[dict[str, Any]]:
         return models.parse_models(await self._json(models.list_models_call()))

@@ -25,7 +25,7 @@ from ..events.stream_sync import EventStream
 from ..events.wait_sync import wait_sync
 from ..graph.schema_index import SchemaIndex
 from ..workflow import Workflow
-from .files import atomic_write
+from .files import atomic_write, safe_filename, thumbnail_name
 from .plan import build_plans, form_maps, local_paths, resolve_uploads
 from .resolver import CachedResolver, NeedServer
 from .results import RunResult, build_result, failure, first_failure
@@ -165,8 +165,11 @@ class InvokeAIClient:
     def save_image(
         self, image_name: str, directory: str | pathlib.Path, *, full_resolution: bool = True
     ) -> pathlib.Path:
+        """Save an image (or its thumbnail, as ``<stem>.thumbnail.webp``) into ``directory``."""
+        name = image_name if full_resolution else thumbnail_name(image_name)
+        safe_filename(name)  # refused before the download, not after
         data = self.download_image(image_name, full_resolution=full_resolution)
-        return to_thread(atomic_write, directory, image_name, data)
+        return to_thread(atomic_write, directory, name, data)
 
     def list_models(self) -> list[dict[str, Any]]:
         return models.parse_models(self._json(models.list_models_call()))

@@ -433,3 +433,21 @@ def test_class_name_does_not_shadow_an_extension_type(
     assert result.code == 0, result.err
     assert f"from {extension_module} import PackImage" in result.out
     assert "class PackImage(" not in result.out
+
+
+def test_a_write_sweeps_temp_files_a_killed_run_left_behind(tmp_path: pathlib.Path) -> None:
+    import os
+    import time
+
+    from ivk_codegen.writer import write_if_changed
+
+    target = tmp_path / "wf.py"
+    stale, fresh, other = (tmp_path / ".wf.py.abc.tmp", tmp_path / ".wf.py.new.tmp", tmp_path / ".x.py.abc.tmp")
+    for p in (stale, fresh, other):
+        p.write_text("half")
+    old = time.time() - 2 * 3600
+    for p in (stale, other):
+        os.utime(p, (old, old))
+    assert write_if_changed(target, "X = 1\n")
+    assert target.read_text() == "X = 1\n"
+    assert not stale.exists() and fresh.exists() and other.exists()  # only this file's, only old

@@ -448,3 +448,14 @@ def test_a_script_that_never_closes_its_client_still_exits(invokeai_url: str, ev
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == ["completed", events]
+
+
+def test_full_image_and_thumbnail_download_side_by_side(client: InvokeAIClient, tmp_path: pathlib.Path) -> None:
+    (image,) = client.run(blur_chain(), {0: 300, 1: 280}, timeout=60).images
+    full = image.download(tmp_path)
+    thumb = image.download(tmp_path, full_resolution=False)
+    assert full != thumb and sorted(p.name for p in tmp_path.iterdir()) == sorted([full.name, thumb.name])
+    assert full.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and size_of(full.read_bytes()) == (300, 280)
+    data = thumb.read_bytes()
+    assert data[:4] == b"RIFF" and data[8:12] == b"WEBP"  # named for what it is
+    assert thumb.name == image.image_name.rsplit(".", 1)[0] + ".thumbnail.webp"

@@ -27,7 +27,7 @@ from ivk_runtime.events import (
     Waiter,
     event_nodes,
 )
-from ivk_runtime.client.files import atomic_write, safe_filename
+from ivk_runtime.client.files import atomic_write, safe_filename, thumbnail_name
 from ivk_runtime.client.results import Submission, build_result, output_images
 from ivk_runtime.graph.schema_index import SchemaIndex
 
@@ -480,19 +480,42 @@ def test_run_result_reads_like_a_dict() -> None:
 
 
 @pytest.mark.parametrize(
-    "bad", ["", ".", "..", "a/..", "x\x00.png", "x\n.png", ".hidden", "c:evil.png"]
-)
+    "bad",
+    ["", ".", "..", "a/..", "x\x00.png", "x\n.png", ".hidden", "c:evil.png",
+     # a path part: "a/x.png" and "b/x.png" would both land on x.png
+     "../../etc/passwd", "a/x.png", "a\\b\\c.png"],
+)  # fmt: skip
 def test_safe_filename_refuses(bad: str) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="image name"):
         safe_filename(bad)
 
 
-def test_safe_filename_strips_path_parts_and_writes_atomically(tmp_path: pathlib.Path) -> None:
-    assert safe_filename("../../etc/passwd") == "passwd"
-    assert safe_filename("a\\b\\c.png") == "c.png"
-    path = atomic_write(tmp_path / "out", "../x.png", b"data")
+def test_writes_atomically_and_leaves_no_temp_file(tmp_path: pathlib.Path) -> None:
+    path = atomic_write(tmp_path / "out", "x.png", b"data")
     assert path == tmp_path / "out" / "x.png" and path.read_bytes() == b"data"
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["x.png"]  # no temp files left
+
+
+def test_a_thumbnail_is_saved_under_a_name_of_its_own() -> None:
+    assert thumbnail_name("abc.png") == "abc.thumbnail.webp"
+    assert thumbnail_name("abc") == "abc.thumbnail.webp"
+
+
+def test_temp_files_of_an_interrupted_write_are_swept(tmp_path: pathlib.Path) -> None:
+    import os
+    import time
+
+    stale = tmp_path / ".ivk-crashed.part"
+    fresh = tmp_path / ".ivk-writing-now.part"
+    theirs = tmp_path / ".someone-elses.part"
+    for p in (stale, fresh, theirs):
+        p.write_bytes(b"half")
+    old = time.time() - 2 * 3600
+    os.utime(stale, (old, old))
+    os.utime(theirs, (old, old))
+    atomic_write(tmp_path, "y.png", b"data")
+    assert not stale.exists()  # ours, and too old to be a write in progress
+    assert fresh.exists() and theirs.exists()
 
 
 def test_json_copy_is_deep_for_dicts_and_lists() -> None:

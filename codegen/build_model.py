@@ -8,6 +8,8 @@ import json
 from dataclasses import replace
 from typing import Any
 
+from ivk_runtime.graph.checks import load_problems
+from ivk_runtime.graph.templates import templates_for
 from ivk_runtime.workflow import FormInput, Workflow
 
 from . import __version__
@@ -50,6 +52,10 @@ def build_module_model(
             continue
         t = resolver.resolve(field_schema.raw, inp.settings)
         typed.append((inp, t, field_schema.title))
+    # What the GUI would drop or refuse on loading it against this schema, said as it says it.
+    for problem in load_problems(workflow.data, templates_for(schema.index)):
+        if problem.kind != "missing-type" or problem.node_type not in unknown_types:
+            messages.append(f"warning: {problem.message}")
     for node_type, node_id in sorted(unknown_types.items()):
         messages.append(
             f"warning: node type {node_type!r} (node {node_id!r}) is not in {schema.label}; its "

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from .client.async_client import AsyncInvokeAIClient
     from .client.sync_client import InvokeAIClient
     from .errors import (
+        AuthError,
         EnqueueValidationError,
         IvkError,
         RunCanceled,
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
         RunTimeout,
         ServerError,
         ServerUnreachable,
+        UnrunnableWorkflow,
         WorkflowError,
     )
     from .events.waiter import ProgressEvent
@@ -50,8 +52,8 @@ _WHERE = {
     "parse_workflow": "workflow",
     **dict.fromkeys(["BoardValue", "Color", "ImageRef", "ImageValue", "ModelRef"], "client.values"),
     **dict.fromkeys(
-        ["EnqueueValidationError", "IvkError", "RunCanceled", "RunFailed", "RunTimeout",
-         "ServerError", "ServerUnreachable", "WorkflowError"],
+        ["AuthError", "EnqueueValidationError", "IvkError", "RunCanceled", "RunFailed",
+         "RunTimeout", "ServerError", "ServerUnreachable", "UnrunnableWorkflow", "WorkflowError"],
         "errors",
     ),  # fmt: skip
 }

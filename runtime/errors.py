@@ -4,7 +4,29 @@ from __future__ import annotations
 
 
 class IvkError(Exception):
-    """Base of all ivk errors."""
+    """Base of all ivk errors.
+
+    Raised after an enqueue, it names what is on the queue: ``batch_ids`` and ``item_ids``
+    (empty before), so that nothing enqueued is lost to the caller: ``client.wait(item_ids)``
+    waits for them again."""
+
+    batch_ids: tuple[str, ...] = ()
+    item_ids: tuple[int, ...] = ()
+
+    def on_queue(self, batch_ids: list[str] | tuple[str, ...], item_ids: list[int] | tuple[int, ...]) -> IvkError:
+        """Record the runs this error leaves on the queue (once: the first record stays)."""
+        if not self.batch_ids and not self.item_ids:
+            self.batch_ids, self.item_ids = tuple(batch_ids), tuple(item_ids)
+        return self
+
+    def __str__(self) -> str:
+        text = super().__str__()
+        if self.item_ids:
+            ids = list(self.item_ids)
+            text += f" [batch {', '.join(self.batch_ids)}: queue items {ids}; client.wait({ids}) waits for them again]"
+        elif self.batch_ids:
+            text += f" [batch {', '.join(self.batch_ids)}]"
+        return text
 
 
 class WorkflowError(IvkError):
@@ -22,6 +44,17 @@ class WorkflowError(IvkError):
         super().__init__(where + message)
 
 
+class UnrunnableWorkflow(WorkflowError):
+    """The server cannot run the workflow as it stands, found before anything is enqueued: a
+    node type it does not know, or a node id used twice (the GUI refuses these too, where a
+    graph built anyway would silently lose the node). ``problems``: one line each."""
+
+    def __init__(self, source: str, server: str, problems: list[str]) -> None:
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(source, None, f"the server at {server} cannot run it:\n{lines}")
+
+
 class SchemaError(IvkError):
     """An OpenAPI schema that cannot be read or lacks what is needed."""
 
@@ -31,8 +64,12 @@ class ServerError(IvkError):
 
 
 class ServerUnreachable(ServerError):
-    def __init__(self, url: str, reason: str) -> None:
+    """``request_sent`` is False only when the request provably never left (the connection was
+    refused or never opened): only then may a POST be sent again."""
+
+    def __init__(self, url: str, reason: str, *, request_sent: bool = True) -> None:
         self.url = url
+        self.request_sent = request_sent
         super().__init__(
             f"cannot reach the InvokeAI server at {url}: {reason}. "
             f"Check that it runs and answers: curl {url.rstrip('/')}/api/v1/app/version"
@@ -46,6 +83,37 @@ class HTTPStatusError(ServerError):
         self.status = status
         self.body = body
         super().__init__(f"{method} {url} answered {status}: {body[:500]}")
+
+
+class AuthError(HTTPStatusError):
+    """The server refused the credentials (401) or what they allow (403): a multi-user server.
+    Says whether a token was sent and what the server said; never the token."""
+
+    def __init__(self, method: str, url: str, status: int, body: str, *, token_sent: bool) -> None:
+        self.token_sent = token_sent
+        detail = _detail(body)
+        if status == 401:
+            why = (
+                "it refused the token sent (expired, or not one of its own?)"
+                if token_sent
+                else "it needs a token and none was sent: pass token=... (ivk-codegen: --token), "
+                "from POST /api/v1/auth/login"
+            )
+        else:
+            why = "the token's user may not do this"
+        HTTPStatusError.__init__(self, method, url, status, body)
+        self.args = (f"{method} {url} answered {status}: {why} (the server said: {detail})",)
+
+
+def _detail(body: str) -> str:
+    import json
+
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return body[:200]
+    detail = data.get("detail") if isinstance(data, dict) else None
+    return str(detail)[:200] if detail is not None else body[:200]
 
 
 class RequestTimeout(ServerError):

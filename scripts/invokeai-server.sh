@@ -12,7 +12,7 @@
 #
 # Environment (all optional):
 #   IVK_PORT               port on 127.0.0.1 (default 9391); start refuses if it is taken
-#   IVK_INVOKEAI_VERSION   default 6.14.2
+#   IVK_INVOKEAI_VERSION   default 6.14.2; 5.15.0 is tested too
 #   IVK_VENV               default ${XDG_CACHE_HOME:-$HOME/.cache}/ivk-codegen/invokeai-$IVK_INVOKEAI_VERSION-venv
 #   IVK_PYTHON             interpreter for the venv (default python3.11; InvokeAI needs 3.11 or 3.12,
 #                          and the machine's local CPU torch wheel is built for 3.11)
@@ -64,8 +64,12 @@ install_venv() {
   # CUDA torch and gigabytes of nvidia-* packages.
   constraints="$IVK_VENV/ivk-constraints.txt"
   printf '%s\n%s\n' "$TORCH_SPEC" "$TORCHVISION_SPEC" >"$constraints"
+  # InvokeAI before 6 pins an older torch (5.15: torch~=2.7): override the pin with the CPU
+  # torch on this machine, which runs it (tested with 5.15.0).
+  local pin=--constraint
+  [[ "$IVK_INVOKEAI_VERSION" == [45].* ]] && pin=--override
   local -a cmd=("$IVK_VENV/bin/uv" pip install --quiet --compile-bytecode
-    --python "$IVK_VENV/bin/python" --constraint "$constraints")
+    --python "$IVK_VENV/bin/python" "$pin" "$constraints")
   # uv ignores pip's configuration: hand it the local wheel directory (CPU torch) explicitly.
   for fl in ${PIP_FIND_LINKS:-}; do cmd+=(--find-links "$fl"); done
   # --compile-bytecode matters: PYTHONDONTWRITEBYTECODE=1 is common here, and without .pyc

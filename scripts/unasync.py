@@ -24,6 +24,7 @@ PAIRS = [
     ("runtime/api/connection_async.py", "runtime/api/connection_sync.py"),
     ("runtime/events/stream_async.py", "runtime/events/stream_sync.py"),
     ("runtime/events/wait_async.py", "runtime/events/wait_sync.py"),
+    ("runtime/client/enqueue_async.py", "runtime/client/enqueue_sync.py"),
     ("runtime/client/async_client.py", "runtime/client/sync_client.py"),
 ]
 
@@ -32,6 +33,7 @@ WORDS = {
     "AsyncInvokeAIClient": "InvokeAIClient",
     "AsyncEventStream": "EventStream",
     "AsyncConnection": "Connection",
+    "AsyncEnqueuer": "Enqueuer",
     "AsyncGate": "Gate",
     "AsyncWebSocket": "WebSocket",
     "AsyncClient": "Client",
@@ -49,6 +51,7 @@ WORDS = {
     "stream_async": "stream_sync",
     "wait_async": "wait_sync",
     "async_client": "sync_client",
+    "enqueue_async": "enqueue_sync",
     "IS_ASYNC": "IS_SYNC",
 }
 # Keywords: ``await x`` -> ``x``, ``async def/with/for`` -> ``def/with/for``.

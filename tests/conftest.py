@@ -8,6 +8,7 @@ scripts/invokeai-server.sh on a free port and stops at the end.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -79,7 +80,14 @@ def invokeai_url() -> Iterator[str]:
             pytest.fail(f"INVOKEAI_URL={url} does not answer GET /api/v1/app/version: {exc}")
         yield url
         return
-    env = {**os.environ, "IVK_PORT": str(_free_port())}
+    with started_server() as url:
+        yield url
+
+
+@contextlib.contextmanager
+def started_server(**extra_env: str) -> Iterator[str]:
+    """A throwaway server from scripts/invokeai-server.sh on a free port, stopped afterwards."""
+    env = {**os.environ, "IVK_PORT": str(_free_port()), **extra_env}
     script = ["bash", str(SERVER_SCRIPT)]
     start = subprocess.Popen(
         [*script, "start"], env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True
@@ -97,3 +105,10 @@ def invokeai_url() -> Iterator[str]:
         yield values["INVOKEAI_URL"]
     finally:
         subprocess.run([*script, "stop"], env=env, stdin=subprocess.DEVNULL, check=False)
+
+
+@pytest.fixture(scope="session")
+def multiuser_url() -> Iterator[str]:
+    """A second throwaway server, in multi-user mode (INVOKEAI_MULTIUSER=true)."""
+    with started_server(INVOKEAI_MULTIUSER="true") as url:
+        yield url

@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from ..errors import HTTPStatusError, RequestTimeout, ServerError, ServerUnreachable
+from ..errors import AuthError, HTTPStatusError, RequestTimeout, ServerError, ServerUnreachable
 
 __all__ = [
     "Call",
@@ -77,17 +77,20 @@ def transport_error(call: Call, url: str, base_url: str, exc: httpx.TransportErr
     if isinstance(exc, httpx.TimeoutException) and not isinstance(exc, httpx.ConnectTimeout):
         return RequestTimeout(call.method, url, call.timeout)
     reason = str(exc) or type(exc).__name__
-    return ServerUnreachable(base_url, reason)
+    never_left = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
+    return ServerUnreachable(base_url, reason, request_sent=not never_left)
 
 
-def check_status(call: Call, url: str, status: int, text: str) -> None:
+def check_status(call: Call, url: str, status: int, text: str, *, token_sent: bool = False) -> None:
     if status in call.expect or 200 <= status < 300:
         return
+    if status in (401, 403):
+        raise AuthError(call.method, url, status, text, token_sent=token_sent)
     raise HTTPStatusError(call.method, url, status, text)
 
 
-def parse_json(call: Call, url: str, status: int, text: str) -> Any:
-    check_status(call, url, status, text)
+def parse_json(call: Call, url: str, status: int, text: str, *, token_sent: bool = False) -> Any:
+    check_status(call, url, status, text, token_sent=token_sent)
     try:
         return json.loads(text) if text else None
     except ValueError as exc:

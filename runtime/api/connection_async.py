@@ -58,7 +58,13 @@ class AsyncConnection:
 
     async def json(self, call: Call) -> Any:
         response = await self.send(call)
-        return parse_json(call, str(response.url), response.status_code, response.text)
+        return parse_json(
+            call, str(response.url), response.status_code, response.text, token_sent=self.token_sent
+        )
+
+    @property
+    def token_sent(self) -> bool:
+        return "Authorization" in self.headers
 
     async def drive(self, steps: Generator[Call, Any, T]) -> T:
         """Run sans-I/O steps (see ``queue.find_batch``): send each Call, hand back its JSON."""

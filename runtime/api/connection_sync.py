@@ -59,7 +59,13 @@ class Connection:
 
     def json(self, call: Call) -> Any:
         response = self.send(call)
-        return parse_json(call, str(response.url), response.status_code, response.text)
+        return parse_json(
+            call, str(response.url), response.status_code, response.text, token_sent=self.token_sent
+        )
+
+    @property
+    def token_sent(self) -> bool:
+        return "Authorization" in self.headers
 
     def drive(self, steps: Generator[Call, Any, T]) -> T:
         """Run sans-I/O steps (see ``queue.find_batch``): send each Call, hand back its JSON."""

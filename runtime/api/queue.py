@@ -9,7 +9,7 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import EnqueueProblem, EnqueueValidationError, HTTPStatusError, RequestTimeout, ServerError
+from ..errors import EnqueueProblem, EnqueueValidationError, HTTPStatusError, ServerError
 from .call import Call, parse_json, segment
 
 __all__ = [
@@ -22,7 +22,9 @@ __all__ = [
     "enqueue_call",
     "enqueue_problems",
     "find_batch",
-    "lost_enqueue",
+    "LOST_ENQUEUE_LOOKS",
+    "RESEND_PAUSES",
+    "check_complete",
     "queue_item_call",
 ]
 
@@ -84,12 +86,16 @@ class Enqueued:
     batch_id: str
     item_ids: list[int]  # ascending: the order the server generated the sessions in
     requested: int
+    # False when the answer did not list the items (InvokeAI before 6.0): find them by batch id
+    listed: bool = True
 
 
 def parse_enqueued(data: Any) -> Enqueued:
     batch = data.get("batch") or {}
+    listed = "item_ids" in data
     ids = sorted(int(i) for i in data.get("item_ids") or [])
-    return Enqueued(str(batch.get("batch_id", "")), ids, int(data.get("requested", len(ids))))
+    requested = int(data.get("requested", len(ids)))
+    return Enqueued(str(batch.get("batch_id", "")), ids, requested, listed)
 
 
 def enqueue_answer(
@@ -98,17 +104,25 @@ def enqueue_answer(
     status: int,
     text: str,
     locate: Callable[[str, str | None], tuple[int | None, str | None]],
+    *,
+    token_sent: bool = False,
 ) -> Enqueued:
     """Read enqueue_batch's answer: a 422 names the Form inputs at fault; a partial enqueue
     (the queue is full) is an error, so the caller cancels rather than run half the sets."""
     if status == 422:
         raise enqueue_problems(text, locate) or HTTPStatusError(call.method, url, status, text)
-    answer = parse_enqueued(parse_json(call, url, status, text))
+    answer = parse_enqueued(parse_json(call, url, status, text, token_sent=token_sent))
+    if answer.listed:
+        check_complete(answer)
+    return answer
+
+
+def check_complete(answer: Enqueued) -> None:
     if len(answer.item_ids) < answer.requested:
         raise ServerError(
-            f"the queue took {len(answer.item_ids)} of {answer.requested} runs (queue full?)"
-        )
-    return answer
+            f"the queue took {len(answer.item_ids)} of {answer.requested} runs of batch "
+            f"{answer.batch_id} (queue full?)"
+        ).on_queue([answer.batch_id], answer.item_ids)
 
 
 # --- an enqueue POST that got no answer ---------------------------------------------------------
@@ -148,22 +162,12 @@ def find_batch(queue_id: str, batch_id: str) -> Generator[Call, Any, Enqueued | 
     return Enqueued(batch_id, sorted(found), len(found))
 
 
-def lost_enqueue(error: ServerError, attempt: int, found: Enqueued | None) -> Enqueued | None:
-    """Decide after enqueue POST number ``attempt`` (0-based) got no answer and ``find_batch``
-    looked: the batch found, None to send the POST again, or raise ``error``.
-
-    Sent again only once, and never after a timeout: a slow server may still be working on the
-    first POST, and the batch would land twice. A dropped connection (e.g. a stale keep-alive
-    one) with no batch on the queue means the server never took the request.
-    """
-    if found is not None:
-        return found
-    if attempt == 0 and not isinstance(error, RequestTimeout):
-        return None
-    raise error
-
-
-
+# An enqueue POST whose answer was lost may still reach the server seconds after the connection
+# broke: the queue is asked for its batch after each of these pauses (about 7.5 s in all), and
+# the POST is never sent again. Only a POST that provably never left (connection refused) is
+# sent again, after each of RESEND_PAUSES.
+LOST_ENQUEUE_LOOKS = (0.0, 0.5, 1.0, 2.0, 4.0)
+RESEND_PAUSES = (0.2, 1.0, 3.0)
 
 
 def enqueue_problems(

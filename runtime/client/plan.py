@@ -18,7 +18,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import UnrunnableWorkflow
 from ..graph import build_graph
+from ..graph.checks import load_problems, upstream_nodes
+from ..graph.templates import templates_for
 from ..graph.generators import GeneratorResolver
 from ..graph.schema_index import SchemaIndex
 from ..workflow import Workflow, with_values
@@ -30,6 +33,7 @@ from .values import to_field_json
 
 __all__ = [
     "BatchPlan",
+    "check_runnable",
     "build_plans",
     "form_maps",
     "local_paths",
@@ -300,3 +304,22 @@ def build_plans(
 
     return plan_batches(resolved, build, schema)
 
+
+
+def check_runnable(
+    workflow: Workflow, schema: SchemaIndex, attribute_names: Mapping[int, str] | None
+) -> None:
+    """Refuse what the server would run without a node (see ``graph.checks``), naming the
+    node, its type and the Form inputs that feed it."""
+    problems = [
+        p for p in load_problems(workflow.data, templates_for(schema)) if p.kind != "dropped-edge"
+    ]
+    if not problems:
+        return
+    names = dict(attribute_names or {})
+    lines = []
+    for problem in problems:
+        feeding = upstream_nodes(workflow.data, problem.node_id or "")
+        inputs = [names.get(i.index, f"input {i.index}") for i in workflow.inputs if i.node_id in feeding]
+        lines.append(problem.message + (f"; the Form inputs feeding it: {', '.join(inputs)}" if inputs else ""))
+    raise UnrunnableWorkflow(workflow.source, schema.source, lines)

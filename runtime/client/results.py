@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from ..errors import RunCanceled, RunFailed
+from ..errors import IvkError, RunCanceled, RunFailed
 
 from .submission import Submission
 
@@ -325,7 +325,7 @@ def _int(v: Any) -> int | None:
     return int(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
 
 
-def failure(result: RunResult, results: list[RunResult] | None = None) -> Exception | None:
+def failure(result: RunResult, results: list[RunResult] | None = None) -> IvkError | None:
     """The error a failed or canceled result raises (``results``: all of a run_many)."""
     everything: list[object] | None = list(results) if results is not None else None
     if result.status == "failed":
@@ -342,7 +342,7 @@ def failure(result: RunResult, results: list[RunResult] | None = None) -> Except
     return None
 
 
-def first_failure(results: list[RunResult]) -> Exception | None:
+def first_failure(results: list[RunResult]) -> IvkError | None:
     for result in results:
         exc = failure(result, results)
         if exc is not None:

@@ -11,22 +11,23 @@ import types
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 import httpx
 
 from ..api import app, boards, images, models, queue
 from ..api.connection_sync import Connection
-from ..api.call import Call, base_headers, check_status, parse_json
-from ..concurrency import IS_SYNC, to_thread
-from ..errors import RequestTimeout, ServerError, ServerUnreachable
+from ..api.call import Call, base_headers, check_status
+from ..concurrency import IS_SYNC, sleep, to_thread
+from ..errors import IvkError, RequestTimeout, ServerError, ServerUnreachable
 from ..events import EventTransport, ProgressEvent, Waiter, check_transport, event_nodes
 from ..events.stream_sync import EventStream
 from ..events.wait_sync import wait_sync
 from ..graph.schema_index import SchemaIndex
 from ..workflow import Workflow
+from .enqueue_sync import Enqueuer
 from .files import atomic_write, safe_filename, thumbnail_name
-from .plan import build_plans, form_maps, local_paths, resolve_uploads
+from .plan import build_plans, check_runnable, form_maps, local_paths, resolve_uploads
 from .resolver import CachedResolver, NeedServer
 from .results import RunResult, build_result, failure, first_failure
 from .submission import Submission, make_submission
@@ -67,6 +68,7 @@ class InvokeAIClient:
         self._owns_http = http_client is None
         http = http_client or httpx.Client(transport=transport, timeout=timeout)
         self._conn = Connection(self.base_url, http, headers, timeout)
+        self._enqueuer = Enqueuer(self._conn, queue_id)
         self._events = EventStream(
             http, self.base_url, headers, queue_id, token, min(timeout, 10.0), check_transport(events)
         )
@@ -110,8 +112,7 @@ class InvokeAIClient:
         return self._conn.send(call)
 
     def _json(self, call: Call) -> Any:
-        response = self._send(call)
-        return parse_json(call, str(response.url), response.status_code, response.text)
+        return self._conn.json(call)
 
     # --- server, boards, images, models ---
 
@@ -159,7 +160,10 @@ class InvokeAIClient:
         call = images.image_call(image_name, full_resolution=full_resolution)
         response = self._send(call)
         if not response.is_success:
-            check_status(call, str(response.url), response.status_code, response.text)
+            check_status(
+                call, str(response.url), response.status_code, response.text,
+                token_sent=self._conn.token_sent,
+            )  # fmt: skip
         return response.content
 
     def save_image(
@@ -192,11 +196,12 @@ class InvokeAIClient:
         """Put one run per value set on the queue, in as few batches as is safe (usually one)."""
         if not values_list:
             raise ValueError("enqueue needs at least one value set")
+        schema = self.schema()
+        check_runnable(workflow, schema, attribute_names)  # before anything is uploaded
         names = {
             p: str((self.upload_image(p))["image_name"]) for p in local_paths(values_list)
         }
         resolved = [resolve_uploads(v, names) for v in values_list]
-        schema = self.schema()
         resolver = CachedResolver()  # fresh per enqueue: board contents change
         while True:
             try:
@@ -218,9 +223,13 @@ class InvokeAIClient:
                     runs=plan.runs,
                     batch_id=attempted[-1],
                 )
-                done.append((plan, self._post_enqueue(call, attempted[-1], locate)))
-        except BaseException:
-            self._cancel_batches(attempted)  # all or nothing, even if an answer was lost
+                done.append((plan, self._enqueuer.post(call, attempted[-1], locate)))
+        except BaseException as exc:
+            # All or nothing, even where an answer was lost: what may have landed is canceled,
+            # and what could not be is named by the error.
+            known = [i for _, answer in done for i in answer.item_ids]
+            if not self._enqueuer.cancel_batches(attempted, known) and isinstance(exc, IvkError):
+                exc.on_queue(attempted, known)
             raise
         submission = make_submission(self.queue_id, values_list, done, board_inputs)
         for item_id in submission.item_ids:
@@ -229,47 +238,47 @@ class InvokeAIClient:
             self._submissions.popitem(last=False)
         return submission
 
-    def _post_enqueue(self, call: Call, batch_id: str, locate: queue.Locate) -> queue.Enqueued:
-        """Send one enqueue_batch. Never blindly repeated (no double enqueue): when no answer
-        came (e.g. a keep-alive connection the server had closed), the queue is asked whether
-        the batch landed, and ``queue.lost_enqueue`` decides."""
-        attempt = 0
-        while True:
-            try:
-                response = self._send(call)
-            except (ServerUnreachable, RequestTimeout) as lost:
-                try:
-                    found = self._conn.drive(queue.find_batch(self.queue_id, batch_id))
-                except ServerError as check:
-                    raise lost from check  # cannot tell whether it landed: report as before
-                answer = queue.lost_enqueue(lost, attempt, found)
-                if answer is not None:
-                    return answer
-                attempt += 1
-                continue
-            url = str(response.url)
-            return queue.enqueue_answer(call, url, response.status_code, response.text, locate)
-
-    def _cancel_batches(self, batch_ids: list[str]) -> None:
-        if batch_ids:
-            try:
-                self._send(queue.cancel_batches_call(self.queue_id, batch_ids))
-            except ServerError:
-                pass  # the original error matters more
-
+    @overload
     def wait(
         self,
-        item_id: int,
+        item_ids: int,
         *,
         timeout: float | None = None,
         progress: Callable[[ProgressEvent], None] | None = None,
-    ) -> RunResult:
-        """Wait for a queue item to finish; raise RunFailed / RunCanceled / RunTimeout."""
-        result = (self._wait_items([item_id], timeout, progress, generation=None))[0]
-        exc = failure(result)
-        if exc is not None:
-            raise exc
-        return result
+    ) -> RunResult: ...
+
+    @overload
+    def wait(
+        self,
+        item_ids: Sequence[int],
+        *,
+        timeout: float | None = None,
+        progress: Callable[[ProgressEvent], None] | None = None,
+    ) -> list[RunResult]: ...
+
+    def wait(
+        self,
+        item_ids: int | Sequence[int],
+        *,
+        timeout: float | None = None,
+        progress: Callable[[ProgressEvent], None] | None = None,
+    ) -> RunResult | list[RunResult]:
+        """Wait for queue items to finish (one id, or several: their results in that order);
+        raise RunFailed / RunCanceled / RunTimeout. Takes the ``item_ids`` of an error raised
+        after an enqueue, to wait for the same runs again."""
+        ids = [item_ids] if isinstance(item_ids, int) else [int(i) for i in item_ids]
+        try:
+            results = self._wait_items(ids, timeout, progress, generation=None)
+        except IvkError as lost:
+            raise lost.on_queue(sorted({b for i in ids for b in self._batch_of(i)}), ids)
+        failed = first_failure(results)
+        if failed is not None:
+            raise failed
+        return results[0] if isinstance(item_ids, int) else results
+
+    def _batch_of(self, item_id: int) -> list[str]:
+        submission = self._submissions.get(item_id)
+        return list(submission.batch_ids) if submission is not None else []
 
     def run(
         self,
@@ -312,12 +321,15 @@ class InvokeAIClient:
         # Subscribed before enqueueing: every event of these items is seen, so results can be
         # built from them (no final fetch) where the graph allows.
         expected = {i: event_nodes(plan.graph) for plan, ids in submission.plans for i in ids}
-        results = self._wait_items(
-            submission.item_ids, remaining, progress, generation, expected
-        )
-        exc = first_failure(results)
-        if exc is not None:
-            raise exc
+        try:
+            results = self._wait_items(
+                submission.item_ids, remaining, progress, generation, expected
+            )
+        except IvkError as lost:  # the runs are on the queue: the error says which
+            raise lost.on_queue(submission.batch_ids, submission.item_ids)
+        failed = first_failure(results)
+        if failed is not None:
+            raise failed.on_queue(submission.batch_ids, submission.item_ids)
         return results
 
     def _listen(self) -> int | None:

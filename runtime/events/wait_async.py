@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..concurrency import async_sleep
-from ..errors import RunTimeout
+from ..errors import HTTPStatusError, RequestTimeout, RunTimeout, ServerUnreachable
 from .stream_async import AsyncEventStream
 from .waiter import AsyncFetchFn, Done, Expired, Fetch, ProgressFn, Read, Sleep, Waiter, emit, take_events
 
@@ -35,7 +35,17 @@ async def wait_async(
         if isinstance(action, Expired):
             raise RunTimeout(action.item_id, waiter.timeout or 0.0, action.last_status)
         if isinstance(action, Fetch):
-            emit(progress, waiter.on_item(await fetch(action.item_id), clock()))
+            try:
+                item = await fetch(action.item_id)
+            except (ServerUnreachable, RequestTimeout) as exc:  # ride it out, within the time
+                await async_sleep(waiter.on_outage(exc, clock()))
+                continue
+            except HTTPStatusError as exc:
+                if exc.status < 500:
+                    raise
+                await async_sleep(waiter.on_outage(exc, clock()))
+                continue
+            emit(progress, waiter.on_item(item, clock()))
         elif isinstance(action, Read) and stream is not None:
             await stream.read(action.timeout, tick)
         elif isinstance(action, Sleep):

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..concurrency import sleep
-from ..errors import RunTimeout
+from ..errors import HTTPStatusError, RequestTimeout, RunTimeout, ServerUnreachable
 from .stream_sync import EventStream
 from .waiter import FetchFn, Done, Expired, Fetch, ProgressFn, Read, Sleep, Waiter, emit, take_events
 
@@ -36,7 +36,17 @@ def wait_sync(
         if isinstance(action, Expired):
             raise RunTimeout(action.item_id, waiter.timeout or 0.0, action.last_status)
         if isinstance(action, Fetch):
-            emit(progress, waiter.on_item(fetch(action.item_id), clock()))
+            try:
+                item = fetch(action.item_id)
+            except (ServerUnreachable, RequestTimeout) as exc:  # ride it out, within the time
+                sleep(waiter.on_outage(exc, clock()))
+                continue
+            except HTTPStatusError as exc:
+                if exc.status < 500:
+                    raise
+                sleep(waiter.on_outage(exc, clock()))
+                continue
+            emit(progress, waiter.on_item(item, clock()))
         elif isinstance(action, Read) and stream is not None:
             stream.read(action.timeout, tick)
         elif isinstance(action, Sleep):

@@ -104,6 +104,10 @@ Action = Union[Fetch, Read, Sleep, Done, Expired]
 
 SAFETY_POLL = 10.0  # with events flowing, still look at the item this often (belt and braces)
 POLL_MIN, POLL_MAX, POLL_FRACTION = 0.02, 1.0, 0.1
+# While the server cannot be reached, fetches are tried again after these pauses (the last
+# repeating), for as long as the wait's timeout allows, or ``MAX_OUTAGE`` with no timeout.
+OUTAGE_PAUSES = (0.2, 0.5, 1.0, 2.0, 4.0)
+MAX_OUTAGE = 600.0
 
 # Node types whose outputs the events cannot place exactly: an iteration runs a node several
 # times (its images' order needs the session's iteration paths); a workflow call runs nodes
@@ -187,6 +191,18 @@ class Waiter:
         self.generation = generation
         self.resets: int | None = None
         self.from_events: set[int] = set()  # finals built from events: no session in them
+        self.outage: tuple[float, int] | None = None  # (since when, failed fetches) while down
+
+    def on_outage(self, error: Exception, now: float) -> float:
+        """A fetch failed for want of a server (unreachable, no answer, 5xx): the pause before
+        trying again; ``error`` is raised once the outage outlasts the wait's time."""
+        since, failures = self.outage or (now, 0)
+        self.outage = (since, failures + 1)
+        pause = OUTAGE_PAUSES[min(failures, len(OUTAGE_PAUSES) - 1)]
+        limit = self.deadline if self.deadline is not None else since + MAX_OUTAGE
+        if now + pause > limit:
+            raise error
+        return pause
 
     @property
     def unfinished(self) -> list[int]:
@@ -216,9 +232,12 @@ class Waiter:
         first = self.tracks[first_id]
         remaining = self.deadline - now if self.deadline is not None else None
         if generation is not None:
-            if now - max(first.last_fetch, self.start) >= SAFETY_POLL:
+            since = now - max(first.last_fetch, self.start)
+            if since >= SAFETY_POLL:
                 return Fetch(first_id)
-            return Read(remaining)
+            # A read must not outlast the safety poll: a silent session would hide the end.
+            until_poll = SAFETY_POLL - since
+            return Read(until_poll if remaining is None else min(until_poll, remaining))
         # Polling: items run in queue order, so watching the first unfinished one is enough;
         # the interval grows with the wait (fast answers for short runs, little load for long).
         interval = min(max((now - self.start) * POLL_FRACTION, POLL_MIN), POLL_MAX)
@@ -242,6 +261,7 @@ class Waiter:
                 track.nodes = None
 
     def on_item(self, item: Mapping[str, Any], now: float) -> list[ProgressEvent]:
+        self.outage = None
         item_id = int(item.get("item_id", -1))
         track = self.tracks.get(item_id)
         if track is None:

@@ -15,7 +15,10 @@ __all__ = [
     "find_node",
     "is_connector",
     "is_invocation",
+    "connector_out_edges",
     "resolve_connector_source",
+    "subtree_edge_ids",
+    "terminal_target_edges",
 ]
 
 CONNECTOR_IN: Final = "in"
@@ -73,3 +76,53 @@ def resolve_connector_source(
         assert source is not None
         current = str(source["id"])
     return None
+
+
+def connector_out_edges(connector_id: str, edges: Sequence[Edge]) -> list[Edge]:
+    return [
+        e
+        for e in edges
+        if e.get("type") == "default"
+        and e.get("source") == connector_id
+        and e.get("sourceHandle") == CONNECTOR_OUT
+        and isinstance(e.get("targetHandle"), str)
+    ]
+
+
+def terminal_target_edges(connector_id: str, nodes: Sequence[Node], edges: Sequence[Edge]) -> list[Edge]:
+    """The edges leaving a connector tree into non-connector nodes."""
+    visited: set[str] = set()
+
+    def walk(cid: str) -> list[Edge]:
+        if cid in visited:
+            return []
+        visited.add(cid)
+        found: list[Edge] = []
+        for e in connector_out_edges(cid, edges):
+            target = find_node(nodes, e.get("target"))
+            if target is not None and is_connector(target):
+                found.extend(walk(str(target["id"])))
+            else:
+                found.append(e)
+        return found
+
+    return walk(connector_id)
+
+
+def subtree_edge_ids(connector_id: str, nodes: Sequence[Node], edges: Sequence[Edge]) -> set[Any]:
+    """The ids of the edges inside a connector tree."""
+    visited: set[str] = set()
+    ids: set[Any] = set()
+
+    def visit(cid: str) -> None:
+        if cid in visited:
+            return
+        visited.add(cid)
+        for e in connector_out_edges(cid, edges):
+            ids.add(e.get("id"))
+            target = find_node(nodes, e.get("target"))
+            if target is not None and is_connector(target):
+                visit(str(target["id"]))
+
+    visit(connector_id)
+    return ids

@@ -12,6 +12,8 @@ from typing import Any
 
 from .connectors import (
     CONNECTOR_IN,
+    subtree_edge_ids,
+    terminal_target_edges,
     CONNECTOR_OUT,
     find_node,
     is_connector,
@@ -21,7 +23,7 @@ from .connectors import (
 from .field_types import are_types_compatible, are_types_equal, is_single_collection_pair, to_item_type
 from .templates import COLLECTION, SINGLE, FieldType, InputTemplate, NodeTemplate, OutputTemplate
 
-__all__ = ["input_template", "valid_edges"]
+__all__ = ["edge_issues", "input_template", "valid_edges"]
 
 Node = Mapping[str, Any]
 Edge = Mapping[str, Any]
@@ -109,55 +111,6 @@ def _effective_source_of_edge(
     if edge.get("type") != "default" or not isinstance(edge.get("sourceHandle"), str):
         return None
     return _effective_source(edge.get("source"), edge["sourceHandle"], nodes, edges, templates)
-
-
-def _connector_out_edges(connector_id: str, edges: Sequence[Edge]) -> list[Edge]:
-    return [
-        e
-        for e in edges
-        if e.get("type") == "default"
-        and e.get("source") == connector_id
-        and e.get("sourceHandle") == CONNECTOR_OUT
-        and isinstance(e.get("targetHandle"), str)
-    ]
-
-
-def _terminal_target_edges(connector_id: str, nodes: Sequence[Node], edges: Sequence[Edge]) -> list[Edge]:
-    """The edges leaving a connector tree into non-connector nodes."""
-    visited: set[str] = set()
-
-    def walk(cid: str) -> list[Edge]:
-        if cid in visited:
-            return []
-        visited.add(cid)
-        found: list[Edge] = []
-        for e in _connector_out_edges(cid, edges):
-            target = find_node(nodes, e.get("target"))
-            if target is not None and is_connector(target):
-                found.extend(walk(str(target["id"])))
-            else:
-                found.append(e)
-        return found
-
-    return walk(connector_id)
-
-
-def _subtree_edge_ids(connector_id: str, nodes: Sequence[Node], edges: Sequence[Edge]) -> set[Any]:
-    visited: set[str] = set()
-    ids: set[Any] = set()
-
-    def visit(cid: str) -> None:
-        if cid in visited:
-            return
-        visited.add(cid)
-        for e in _connector_out_edges(cid, edges):
-            ids.add(e.get("id"))
-            target = find_node(nodes, e.get("target"))
-            if target is not None and is_connector(target):
-                visit(str(target["id"]))
-
-    visit(connector_id)
-    return ids
 
 
 def _collect_item_type(
@@ -249,9 +202,9 @@ def _check_connection(c: Edge, nodes: Sequence[Node], edges: Sequence[Edge], tem
         if any(_same_target(e, c) for e in edges):
             raise _Invalid("nodes.inputMayOnlyHaveOneConnection")
         if effective is not None:
-            subtree = _subtree_edge_ids(str(target["id"]), nodes, edges)
+            subtree = subtree_edge_ids(str(target["id"]), nodes, edges)
             staged = [e for e in edges if e.get("id") not in subtree]
-            for terminal in _terminal_target_edges(str(target["id"]), nodes, edges):
+            for terminal in terminal_target_edges(str(target["id"]), nodes, edges):
                 downstream = {
                     "source": c.get("source"),
                     "sourceHandle": c.get("sourceHandle"),
@@ -322,7 +275,7 @@ def _check_unresolved_connector(
     if not (is_connector(source_node) and c.get("sourceHandle") == CONNECTOR_OUT):
         raise _Invalid("nodes.fieldTypesMustMatch")
     assert source_node is not None
-    for terminal in _terminal_target_edges(str(source_node["id"]), nodes, edges):
+    for terminal in terminal_target_edges(str(source_node["id"]), nodes, edges):
         if _same_target(terminal, c):
             continue
         other = find_node(nodes, terminal.get("target"))
@@ -378,11 +331,21 @@ def _if_input_types(
 
 def valid_edges(nodes: Sequence[Node], edges: Sequence[Edge], templates: Templates) -> list[Edge]:
     """The edges the GUI keeps when loading, in their original order."""
+    return [edge for edge, issue in edge_issues(nodes, edges, templates) if issue is None]
+
+
+def edge_issues(
+    nodes: Sequence[Node], edges: Sequence[Edge], templates: Templates
+) -> list[tuple[Edge, str | None]]:
+    """Each edge with why the GUI drops it (its i18n key, e.g. "nodes.missingNode"), or None."""
     kept: list[Edge] = []
+    out: list[tuple[Edge, str | None]] = []
     for edge in edges:
-        if _edge_issue(edge, nodes, kept, templates) is None:
+        issue = _edge_issue(edge, nodes, kept, templates)
+        if issue is None:
             kept.append(edge)
-    return kept
+        out.append((edge, issue))
+    return out
 
 
 def _edge_issue(edge: Edge, nodes: Sequence[Node], kept: Sequence[Edge], templates: Templates) -> str | None:

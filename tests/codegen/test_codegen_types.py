@@ -362,3 +362,23 @@ def test_mutable_defaults_are_not_shared(bundled_schema: SchemaSource, tmp_path:
     assert one.items == [1, 2]
     one.items.append(3)
     assert two.items == [1, 2]
+
+
+def test_what_the_gui_would_drop_is_warned_about(bundled_schema: SchemaSource) -> None:
+    """A node type the schema lacks (not in the Form), a node id used twice, and edges the
+    GUI's validator drops are each a warning, as the GUI warns on load."""
+    raw = _load(OWN / "blur_image.json")
+    outside = copy.deepcopy(raw["nodes"][1])  # a node of a pack not installed, in no Form input
+    outside["id"] = outside["data"]["id"] = "packed"
+    outside["data"]["type"] = "my_pack_node"
+    raw["nodes"].append(outside)
+    raw["nodes"].append(copy.deepcopy(raw["nodes"][0]))
+    raw["edges"].append({"id": "e-ghost", "type": "default", "source": "ghost", "sourceHandle": "image",
+                         "target": raw["nodes"][0]["id"], "targetHandle": "image"})  # fmt: skip
+    messages = generate_source(raw, "w.json", bundled_schema).messages
+    text = "\n".join(messages)
+    assert f"node {outside['id']!r} has type 'my_pack_node'" in text
+    assert f"node id {raw['nodes'][0]['id']!r} is used by more than one node" in text
+    assert "ghost.image ->" in text and "dropped" in text
+    clean = generate_source(_load(OWN / "blur_image.json"), "w.json", bundled_schema).messages
+    assert not [m for m in clean if "dropped" in m or "does not know" in m]

@@ -20,7 +20,7 @@ from PIL import Image
 
 from ivk_runtime.client.async_client import AsyncInvokeAIClient
 from ivk_runtime.client.sync_client import InvokeAIClient
-from ivk_runtime.errors import EnqueueValidationError, RunCanceled, RunFailed
+from ivk_runtime.errors import EnqueueValidationError, RunCanceled, RunFailed, ServerUnreachable
 from ivk_runtime.events import ProgressEvent
 from ivk_runtime.client.results import OutputImage, RunResult, output_images
 
@@ -415,18 +415,31 @@ def test_batch_status_shape_for_an_unknown_batch(invokeai_url: str) -> None:
     assert response.status_code == 200 and response.json()["total"] == 0
 
 
-@pytest.mark.parametrize("deliver", [True, False])
-def test_lost_enqueue_answer_recovers_without_a_second_batch(
-    invokeai_url: str, deliver: bool
-) -> None:
-    transport = LoseFirstEnqueue(deliver)
+def test_lost_enqueue_answer_recovers_without_a_second_batch(invokeai_url: str) -> None:
+    transport = LoseFirstEnqueue(deliver=True)
     with InvokeAIClient(invokeai_url, timeout=60, transport=transport) as lossy:
         result = lossy.run(blur_chain(), {0: 29, 1: 19}, timeout=60)
         assert result.status == "completed" and result.images[0].width == 29
         batch = result.queue_item["batch_id"]
-    assert transport.posts == (1 if deliver else 2)
+    assert transport.posts == 1
     status = httpx.get(f"{invokeai_url}/api/v1/queue/default/b/{batch}/status").json()
     assert status["total"] == 1 and status["completed"] == 1  # enqueued once, not twice
+
+
+def test_a_lost_enqueue_that_never_landed_is_reported_not_resent(
+    invokeai_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ivk_runtime.api import queue
+
+    monkeypatch.setattr(queue, "LOST_ENQUEUE_LOOKS", (0.0, 0.1, 0.2))
+    transport = LoseFirstEnqueue(deliver=False)
+    with InvokeAIClient(invokeai_url, timeout=60, transport=transport) as lossy:
+        with pytest.raises(ServerUnreachable) as info:
+            lossy.run(blur_chain(), {0: 29, 1: 19}, timeout=60)
+    assert transport.posts == 1
+    (batch,) = info.value.batch_ids
+    status = httpx.get(f"{invokeai_url}/api/v1/queue/default/b/{batch}/status").json()
+    assert status["total"] == 0  # never there, and never sent twice
 
 
 @pytest.mark.parametrize("events", ["websocket", "polling"])
@@ -459,3 +472,26 @@ def test_full_image_and_thumbnail_download_side_by_side(client: InvokeAIClient, 
     data = thumb.read_bytes()
     assert data[:4] == b"RIFF" and data[8:12] == b"WEBP"  # named for what it is
     assert thumb.name == image.image_name.rsplit(".", 1)[0] + ".thumbnail.webp"
+
+
+def test_a_node_type_the_server_lacks_is_refused_before_anything_is_enqueued(
+    client: InvokeAIClient,
+) -> None:
+    """The GUI refuses it ("missing node template"); building the graph anyway would run the
+    workflow without that node and its edges, and "complete"."""
+    from ivk_runtime.errors import UnrunnableWorkflow
+    from ivk_runtime.workflow import parse_workflow
+
+    data = blur_chain().data
+    for node in data["nodes"]:
+        if node["id"] == "blur":
+            node["data"]["type"] = "my_pack_blur"  # a node pack not installed there
+    wf = parse_workflow(data, "packed.json")
+    before = httpx.get(f"{client.base_url}/api/v1/queue/default/status").json()["queue"]["total"]
+    with pytest.raises(UnrunnableWorkflow) as info:
+        client.run(wf, {0: 20}, attribute_names={0: "width", 1: "height", 2: "radius"})
+    message = str(info.value)
+    assert "'blur'" in message and "'my_pack_blur'" in message and "packed.json" in message
+    assert "radius" in message and "width" in message  # the Form inputs feeding it, by name
+    after = httpx.get(f"{client.base_url}/api/v1/queue/default/status").json()["queue"]["total"]
+    assert after == before

@@ -367,6 +367,9 @@ class LossyServer(FakeServer):
             total = len(self.batches.get(batch_id, []))
             body = {"queue_id": "default", "batch_id": batch_id, "pending": total, "total": total}
             return httpx.Response(200, json=body)
+        if path == f"{Q}/cancel_by_batch_ids":
+            self.calls["PUT cancel batches"] += 1
+            return httpx.Response(200, json={"canceled": 0})
         if path == f"{Q}/item_ids":
             ids = sorted((i for ids in self.batches.values() for i in ids), reverse=True)
             return httpx.Response(200, json={"item_ids": ids, "total_count": len(ids)})
@@ -379,24 +382,68 @@ class LossyServer(FakeServer):
         return super().__call__(request)
 
 
-LOST = [httpx.RemoteProtocolError, httpx.ReadError, httpx.ConnectError]
+@pytest.fixture(autouse=True)
+def quick_looks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The grace period of a lost enqueue answer, without its pauses."""
+    monkeypatch.setattr(queue, "LOST_ENQUEUE_LOOKS", (0.0, 0.0, 0.0))
+    monkeypatch.setattr(queue, "RESEND_PAUSES", (0.0, 0.0))
 
 
-@pytest.mark.parametrize("lose", LOST)
-def test_lost_enqueue_not_on_the_queue_is_sent_once_more(lose: type[httpx.TransportError]) -> None:
-    server = LossyServer(lose)
+def test_an_enqueue_that_never_left_is_sent_again() -> None:
+    server = LossyServer(httpx.ConnectError)  # connection refused: the server never saw it
     with sync_client(server) as client:
         submission = client.enqueue(blur_chain(), [{0: 10}])
     assert submission.item_ids == [1]
-    assert server.calls[POST_ENQUEUE] == 2 and server.calls["GET batch status"] == 1
+    assert server.calls[POST_ENQUEUE] == 2 and server.calls["GET batch status"] == 0
 
 
-async def test_async_lost_enqueue_not_on_the_queue_is_sent_once_more() -> None:
-    server = LossyServer(httpx.RemoteProtocolError)
+async def test_async_an_enqueue_that_never_left_is_sent_again() -> None:
+    server = LossyServer(httpx.ConnectError)
     async with async_client(server) as client:
         submission = await client.enqueue(blur_chain(), [{0: 10}])
-    assert submission.item_ids == [1]
-    assert server.calls[POST_ENQUEUE] == 2 and server.calls["GET batch status"] == 1
+    assert submission.item_ids == [1] and server.calls[POST_ENQUEUE] == 2
+
+
+@pytest.mark.parametrize("lose", [httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError])
+def test_a_lost_answer_is_never_sent_again_and_the_error_names_the_batch(
+    lose: type[httpx.TransportError],
+) -> None:
+    # The request may still reach the server later: sending it again could run it twice.
+    server = LossyServer(lose)
+    with sync_client(server) as client, pytest.raises(ServerUnreachable) as info:
+        client.enqueue(blur_chain(), [{0: 10}])
+    assert server.calls[POST_ENQUEUE] == 1
+    assert server.calls["GET batch status"] == len(queue.LOST_ENQUEUE_LOOKS)  # looked, in time
+    assert server.calls["PUT cancel batches"] == 1  # should it land after all, it will not run
+    (batch_id,) = info.value.batch_ids
+    assert batch_id in str(info.value)
+
+
+async def test_async_a_lost_answer_is_never_sent_again() -> None:
+    server = LossyServer(httpx.RemoteProtocolError)
+    async with async_client(server) as client:
+        with pytest.raises(ServerUnreachable):
+            await client.enqueue(blur_chain(), [{0: 10}])
+    assert server.calls[POST_ENQUEUE] == 1
+
+
+def test_a_lost_answer_whose_batch_shows_up_late_is_found() -> None:
+    server = LossyServer(httpx.RemoteProtocolError)
+    looks = 0
+    original = server.__call__
+
+    def late(request: httpx.Request) -> httpx.Response:
+        nonlocal looks
+        path = request.url.path
+        if path.startswith(f"{Q}/b/") and path.endswith("/status"):
+            looks += 1
+            if looks == 3:  # the delayed request lands between the second and third look
+                server.batches[path.split("/")[-2]] = [1]
+        return original(request)
+
+    with sync_client(late) as client:
+        submission = client.enqueue(blur_chain(), [{0: 10}])
+    assert submission.item_ids == [1] and server.calls[POST_ENQUEUE] == 1 and looks == 3
 
 
 @pytest.mark.parametrize("lose", [httpx.RemoteProtocolError, httpx.ReadTimeout])
@@ -427,7 +474,8 @@ def test_lost_enqueue_with_the_queue_unreadable_is_server_unreachable() -> None:
     with sync_client(server) as client, pytest.raises(ServerUnreachable):
         client.enqueue(blur_chain(), [{0: 10}])
     assert server.calls[POST_ENQUEUE] == 1
-    assert server.calls["GET batch status"] == 1 + len(call.RETRY_DELAYS)  # a read: retried
+    # every look is a read, itself retried
+    assert server.calls["GET batch status"] == len(queue.LOST_ENQUEUE_LOOKS) * (1 + len(call.RETRY_DELAYS))
 
 
 async def test_async_lost_enqueue_with_the_queue_unreadable_is_server_unreachable() -> None:
@@ -450,19 +498,20 @@ async def test_timed_out_enqueue_not_on_the_queue_is_not_sent_again(use_async: b
         else:
             with sync_client(server) as client:
                 client.enqueue(blur_chain(), [{0: 10}])
-    assert server.calls[POST_ENQUEUE] == 1 and server.calls["GET batch status"] == 1
+    assert server.calls[POST_ENQUEUE] == 1
+    assert server.calls["GET batch status"] == len(queue.LOST_ENQUEUE_LOOKS)
 
 
-def test_second_lost_enqueue_is_not_sent_a_third_time() -> None:
-    server = LossyServer(httpx.RemoteProtocolError)
+def test_a_refused_enqueue_is_sent_at_most_as_often_as_resends_allow() -> None:
+    server = LossyServer(httpx.ConnectError)
     original = server.__call__
 
-    def always_lost(request: httpx.Request) -> httpx.Response:
+    def always_refused(request: httpx.Request) -> httpx.Response:
         if request.url.path == f"{Q}/enqueue_batch":
             server.calls[POST_ENQUEUE] += 1
-            raise httpx.RemoteProtocolError("Server disconnected", request=request)
+            raise httpx.ConnectError("[Errno 111] Connection refused", request=request)
         return original(request)
 
-    with sync_client(always_lost) as client, pytest.raises(ServerUnreachable):
+    with sync_client(always_refused) as client, pytest.raises(ServerUnreachable):
         client.enqueue(blur_chain(), [{0: 10}])
-    assert server.calls[POST_ENQUEUE] == 2 and server.calls["GET batch status"] == 2
+    assert server.calls[POST_ENQUEUE] == 1 + len(queue.RESEND_PAUSES)

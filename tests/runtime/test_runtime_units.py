@@ -13,6 +13,7 @@ from ivk_runtime.client import plan as _batch
 from ivk_runtime.api import app, call, images, queue
 from ivk_runtime.workflow.attach import attachable_workflow
 from ivk_runtime.errors import EnqueueValidationError
+from ivk_runtime.events.waiter import SAFETY_POLL
 from ivk_runtime.events import (
     Done,
     EventHub,
@@ -139,7 +140,8 @@ def test_waiter_checks_after_subscribing_then_reads_then_fetches_final() -> None
     w = Waiter([5], now=0.0, timeout=None)
     assert w.step(0.0, generation=1) == Fetch(5)  # new session: look at the item once
     assert [e.status for e in w.on_item({"item_id": 5, "status": "pending"}, 0.01)] == ["pending"]
-    assert w.step(0.02, generation=1) == Read(None)
+    # a read lasts until the next safety poll at most: a silent session cannot hide the end
+    assert w.step(0.02, generation=1) == Read(pytest.approx(SAFETY_POLL - 0.01))
     progress = w.on_events([status_event(5, "in_progress"), status_event(5, "completed")])
     assert [e.status for e in progress] == ["in_progress", "completed"]
     assert w.step(0.5, generation=1) == Fetch(5)  # results live only in the full item
@@ -168,7 +170,7 @@ def test_waiter_polls_when_events_are_gone_and_expires() -> None:
 
 def test_waiter_rechecks_after_queue_cleared() -> None:
     w = Waiter([1], now=0.0, timeout=None, generation=1)
-    assert w.step(0.0, generation=1, resets=0) == Read(None)
+    assert w.step(0.0, generation=1, resets=0) == Read(SAFETY_POLL)
     assert w.step(0.1, generation=1, resets=1) == Fetch(1)
 
 
@@ -218,7 +220,7 @@ def test_waiter_builds_a_completed_result_from_events() -> None:
     nodes = event_nodes(item["session"]["graph"])
     assert nodes == frozenset({"blank", "blur", "save"})
     w = Waiter([1], now=0.0, timeout=None, generation=1, expected={1: nodes})
-    assert w.step(0.0, generation=1) == Read(None)
+    assert w.step(0.0, generation=1) == Read(SAFETY_POLL)
     progress = w.on_events(events_of(item))
     assert [e.kind for e in progress] == ["complete"] * 3 + ["status"]
     assert w.step(0.1, generation=1) == Done()  # no fetch of the item
@@ -527,3 +529,53 @@ def test_json_copy_is_deep_for_dicts_and_lists() -> None:
     copied["a"][1]["b"].append(4)
     copied["a"].append(5)
     assert original == {"a": [1, {"b": [2, 3]}], "c": "s", "d": None}
+
+
+def test_an_outage_is_ridden_out_within_the_wait_and_then_raised() -> None:
+    from ivk_runtime.errors import ServerUnreachable
+    from ivk_runtime.events.waiter import OUTAGE_PAUSES
+
+    w = Waiter([1], now=0.0, timeout=5.0)
+    down = ServerUnreachable("http://x", "refused")
+    pauses = [w.on_outage(down, 0.0), w.on_outage(down, 0.2), w.on_outage(down, 0.7)]
+    assert pauses == list(OUTAGE_PAUSES[:3])
+    w.on_item({"item_id": 1, "status": "in_progress"}, 1.0)  # back: the back-off starts over
+    assert w.on_outage(down, 1.0) == OUTAGE_PAUSES[0]
+    with pytest.raises(ServerUnreachable):
+        w.on_outage(down, 4.9)  # the next pause would pass the wait's deadline
+
+
+def test_with_no_timeout_an_outage_is_ridden_out_for_max_outage() -> None:
+    from ivk_runtime.errors import ServerUnreachable
+    from ivk_runtime.events.waiter import MAX_OUTAGE
+
+    w = Waiter([1], now=0.0, timeout=None)
+    down = ServerUnreachable("http://x", "refused")
+    assert w.on_outage(down, 0.0) > 0
+    assert w.on_outage(down, MAX_OUTAGE - 10) > 0
+    with pytest.raises(ServerUnreachable):
+        w.on_outage(down, MAX_OUTAGE)
+
+
+def test_load_problems_name_missing_types_duplicate_ids_and_dropped_edges(schema: SchemaIndex) -> None:
+    import sys
+
+    from ivk_runtime.graph.checks import load_problems
+    from ivk_runtime.graph.templates import templates_for
+
+    from wfbuild import blur_chain
+
+    wf = blur_chain()
+    data = dict(wf.data)
+    nodes = [dict(n) for n in data["nodes"]]
+    nodes[1] = {**nodes[1], "data": {**nodes[1]["data"], "type": "my_pack_blur"}}  # uninstalled
+    nodes.append(dict(nodes[0]))  # the canvas node again, same id
+    data["nodes"] = nodes
+    data["edges"] = [*data["edges"], {"id": "e-x", "type": "default", "source": "ghost",
+                                      "sourceHandle": "image", "target": "save", "targetHandle": "image"}]  # fmt: skip
+    sys.path.insert(0, str(pathlib.Path(__file__).parent))
+    problems = load_problems(data, templates_for(schema))
+    kinds = [(p.kind, p.node_id) for p in problems]
+    assert ("missing-type", "blur") in kinds and ("duplicate-id", "blank") in kinds
+    assert any(p.kind == "dropped-edge" and "ghost.image -> save.image" in p.message for p in problems)
+    assert load_problems(wf.data, templates_for(schema)) == []

@@ -299,3 +299,23 @@ async def test_the_async_gate_lets_one_in_and_wakes_the_others() -> None:
     t0 = time.monotonic()
     await gate.wait(since, 0.5)  # nobody is reading: returns at once
     assert time.monotonic() - t0 < 0.3
+
+
+@pytest.mark.parametrize("use_async", [False, True])
+async def test_a_silent_websocket_still_notices_the_end_at_the_safety_poll(
+    ws_server: FakeWebSocketServer, monkeypatch: pytest.MonkeyPatch, use_async: bool
+) -> None:
+    """Connected, subscribed, and no event ever: the item is looked at every safety poll, not
+    after a read has blocked for the socket.io poll bound (50 s)."""
+    from ivk_runtime.events import waiter
+
+    monkeypatch.setattr(waiter, "SAFETY_POLL", 0.5)
+    rest = FakeServer(["in_progress", "in_progress", "completed"])
+    t0 = time.monotonic()
+    if use_async:
+        async with AsyncInvokeAIClient(ws_server.url, transport=routed(rest), events="websocket") as aclient:
+            result = await aclient.run(blur_chain(), {0: 10}, timeout=30)
+    else:
+        with InvokeAIClient(ws_server.url, transport=routed(rest), events="websocket") as client:
+            result = client.run(blur_chain(), {0: 10}, timeout=30)
+    assert result.status == "completed" and time.monotonic() - t0 < 5

@@ -6,14 +6,16 @@
 #      `pip install -e '.[test]' --config-settings editable_mode=strict` (through uv, for speed).
 #      A strict editable install sees only the files present when it was made, so it is redone
 #      (a few seconds) whenever pyproject.toml or the set of package files changes.
-#   2. unless INVOKEAI_URL is set: a throwaway InvokeAI server (scripts/invokeai-server.sh; the
-#      first time it installs InvokeAI into a cached venv) on a free port (IVK_PORT to choose),
-#      started in the background so that set-up and the tests that need no server go on
+#   2. unless INVOKEAI_URL is set: a throwaway InvokeAI 6.14.2 server (scripts/invokeai-server.sh;
+#      the first time it installs InvokeAI into a cached venv) on a free port (IVK_PORT to
+#      choose), started in the background so that set-up and the tests that need no server go on
 #      meanwhile; the `invokeai_url` fixture (tests/conftest.py) waits for it through
-#      IVK_SERVER_STARTING. It is stopped when this script ends, however it ends.
+#      IVK_SERVER_STARTING. Likewise, unless INVOKEAI5_URL is set, an InvokeAI 5.15.0 server for
+#      the end-to-end tests that run on both (`invokeai5_url`, IVK_SERVER5_STARTING). They are
+#      stopped when this script ends, however it ends.
 #   3. pytest with the arguments given here.
 #
-# Environment: INVOKEAI_URL (use that server), IVK_PORT, IVK_TEST_PYTHON (default python3,
+# Environment: INVOKEAI_URL / INVOKEAI5_URL (use those servers), IVK_PORT, IVK_TEST_PYTHON (default python3,
 # >= 3.10), IVK_FAULTHANDLER_TIMEOUT, and everything scripts/invokeai-server.sh reads.
 set -euo pipefail
 
@@ -26,48 +28,64 @@ SERVER_SCRIPT="$REPO/scripts/invokeai-server.sh"
 log() { echo "[test.sh] $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
-# ------------------------------------------------------------------ server (in the background)
-start_pid=""   # the background job running `invokeai-server.sh start`
-start_out=""   # its stdout, then `IVK_START_EXIT=<code>`; appears whole once the start is over
-port=""
+# ------------------------------------------------------------------ servers (in the background)
+# One entry per server this run starts: "version port report-file pid".
+starts=()
 # shellcheck disable=SC2317 # (called through the EXIT trap)
 cleanup() {
-  local rc=$?
-  if [[ -n "$start_pid" ]] && kill -0 "$start_pid" 2>/dev/null; then
-    # Still starting: the job passes this on, and the start script stops what it has started.
-    kill -TERM "$start_pid" 2>/dev/null || true
-    wait "$start_pid" 2>/dev/null || true
-  fi
-  # Stop only a server that this run did start (never one already running on a chosen port).
-  if [[ -n "$start_out" ]] && grep -qx 'IVK_START_EXIT=0' "$start_out" 2>/dev/null; then
-    IVK_PORT=$port bash "$SERVER_SCRIPT" stop || true
-  fi
-  [[ -z "$start_out" ]] || rm -f "$start_out" "$start_out.part"
+  local rc=$? entry version port report pid
+  for entry in "${starts[@]}"; do
+    read -r version port report pid <<<"$entry"
+    if kill -0 "$pid" 2>/dev/null; then
+      # Still starting: the job passes this on, and the start script stops what it has started.
+      kill -TERM "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+    fi
+    # Stop only a server that this run did start (never one already running on a chosen port).
+    if grep -qx 'IVK_START_EXIT=0' "$report" 2>/dev/null; then
+      IVK_INVOKEAI_VERSION=$version IVK_PORT=$port bash "$SERVER_SCRIPT" stop || true
+    fi
+    rm -f "$report" "$report.part"
+  done
   return "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-start_server() { # the background job
+start_server() { # the background job: VERSION PORT REPORT
   local child rc=0
   trap 'kill -TERM "$child" 2>/dev/null; wait "$child"; exit 143' TERM
-  IVK_PORT=$port bash "$SERVER_SCRIPT" start </dev/null >"$start_out.part" &
+  IVK_INVOKEAI_VERSION=$1 IVK_PORT=$2 bash "$SERVER_SCRIPT" start </dev/null >"$3.part" &
   child=$!
   wait "$child" || rc=$?
-  echo "IVK_START_EXIT=$rc" >>"$start_out.part"
-  mv "$start_out.part" "$start_out"
+  echo "IVK_START_EXIT=$rc" >>"$3.part"
+  mv "$3.part" "$3"
+}
+
+free_port() { "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+background_server() { # VERSION PORT: starts it, prints the report file to wait on
+  local report="${TMPDIR:-/tmp}/ivk-test-start.$$.$2"
+  rm -f "$report" "$report.part"
+  start_server "$1" "$2" "$report" &
+  starts+=("$1 $2 $report $!")
 }
 
 if [[ -n "${INVOKEAI_URL:-}" ]]; then
   log "using the InvokeAI server at $INVOKEAI_URL"
 else
-  port=${IVK_PORT:-$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
-  start_out="${TMPDIR:-/tmp}/ivk-test-start.$$.$port"
-  rm -f "$start_out" "$start_out.part"
-  start_server &
-  start_pid=$!
-  export IVK_SERVER_STARTING="$start_out"
+  port=${IVK_PORT:-$(free_port)}
+  background_server 6.14.2 "$port"
+  IVK_SERVER_STARTING=$(awk '{print $3}' <<<"${starts[-1]}")
+  export IVK_SERVER_STARTING
+fi
+if [[ -n "${INVOKEAI5_URL:-}" ]]; then
+  log "using the InvokeAI 5 server at $INVOKEAI5_URL"
+else
+  background_server 5.15.0 "$(free_port)"
+  IVK_SERVER5_STARTING=$(awk '{print $3}' <<<"${starts[-1]}")
+  export IVK_SERVER5_STARTING
 fi
 
 # ------------------------------------------------------------------ project venv

@@ -48,6 +48,7 @@ def _server_version(url: str) -> str:
 
 
 def _wait_for_background_start(report: Path, timeout: float = 1800) -> str:
+    """The URL of the server scripts/test.sh started, once its start has reported."""
     deadline = time.monotonic() + timeout
     while not report.exists():
         if time.monotonic() > deadline:
@@ -112,3 +113,19 @@ def multiuser_url() -> Iterator[str]:
     """A second throwaway server, in multi-user mode (INVOKEAI_MULTIUSER=true)."""
     with started_server(INVOKEAI_MULTIUSER="true") as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def invokeai5_url() -> Iterator[str]:
+    """An InvokeAI 5.15.0 server, found as ``invokeai_url`` finds 6.14.2: IVK_SERVER5_STARTING,
+    INVOKEAI5_URL, or one this session starts."""
+    starting = os.environ.get("IVK_SERVER5_STARTING")
+    if starting:
+        yield _wait_for_background_start(Path(starting))
+        return
+    url = os.environ.get("INVOKEAI5_URL", "").rstrip("/")
+    if url:
+        yield url
+        return
+    with started_server(IVK_INVOKEAI_VERSION="5.15.0") as started:
+        yield started

@@ -130,36 +130,61 @@ def check_complete(answer: Enqueued) -> None:
 SUMMARY_CHUNK = 100  # item summaries asked for at once while looking for a batch's items
 
 
-def find_batch(queue_id: str, batch_id: str) -> Generator[Call, Any, Enqueued | None]:
+LIST_PAGE = 500  # items a page while listing the queue (InvokeAI 5, which has no item_ids)
+
+
+def find_batch(
+    queue_id: str, batch_id: str, *, after: int = 0
+) -> Generator[Call, Any, Enqueued | None]:
     """The batch as if enqueue_batch had answered, or None when it is not on the queue.
 
     Sans-I/O: yields each Call and is sent back its parsed JSON answer. The server enqueues
-    a batch in one transaction, so its items are all there or none are.
+    a batch in one transaction, so its items are all there or none are. ``after``: an item
+    id known to be older than the batch (where InvokeAI 5's listing may start).
     ``requested`` is what was found: a partial (queue-full) enqueue is not detectable here.
     """
-    status = yield Call(
-        "GET", f"/api/v1/queue/{segment(queue_id)}/b/{segment(batch_id)}/status", idempotent=True
-    )
+    q = segment(queue_id)
+    status = yield Call("GET", f"/api/v1/queue/{q}/b/{segment(batch_id)}/status", idempotent=True)
     total = int(status.get("total") or 0) if isinstance(status, dict) else 0
     if total == 0:
         return None
     # No endpoint lists one batch's items: scan the queue's ids (newest first) in chunks.
-    listing = yield Call("GET", f"/api/v1/queue/{segment(queue_id)}/item_ids", idempotent=True)
-    ids = [int(i) for i in (listing or {}).get("item_ids") or []]
-    found: list[int] = []
-    for start in range(0, len(ids), SUMMARY_CHUNK):
-        summaries = yield Call(
-            "POST",
-            f"/api/v1/queue/{segment(queue_id)}/item_summaries_by_ids",
-            json_body={"item_ids": ids[start : start + SUMMARY_CHUNK]},
-            idempotent=True,  # a read, though a POST
-        )
-        found += [int(s["item_id"]) for s in summaries or [] if s.get("batch_id") == batch_id]
-        if len(found) >= total:
-            break
+    listing = yield Call("GET", f"/api/v1/queue/{q}/item_ids", idempotent=True, expect=(200, 404))
+    if not isinstance(listing, dict) or "item_ids" not in listing:  # InvokeAI 5: list pages
+        found = yield from _listed_items(q, batch_id, total, after)
+    else:
+        ids = [int(i) for i in listing.get("item_ids") or []]
+        found = []
+        for start in range(0, len(ids), SUMMARY_CHUNK):
+            summaries = yield Call(
+                "POST",
+                f"/api/v1/queue/{q}/item_summaries_by_ids",
+                json_body={"item_ids": ids[start : start + SUMMARY_CHUNK]},
+                idempotent=True,  # a read, though a POST
+            )
+            found += [int(s["item_id"]) for s in summaries or [] if s.get("batch_id") == batch_id]
+            if len(found) >= total:
+                break
     if not found:
         raise ServerError(f"batch {batch_id} is on the queue but its items were not found")
     return Enqueued(batch_id, sorted(found), len(found))
+
+
+def _listed_items(q: str, batch_id: str, total: int, after: int) -> Generator[Call, Any, list[int]]:
+    """The batch's items from the cursor-paged queue listing, from item ``after`` on."""
+    found: list[int] = []
+    cursor = after
+    while len(found) < total:
+        page = yield Call(
+            "GET", f"/api/v1/queue/{q}/list",
+            params={"limit": LIST_PAGE, "cursor": cursor, "priority": 0}, idempotent=True,
+        )  # fmt: skip
+        items = page.get("items") or [] if isinstance(page, dict) else []
+        found += [int(i["item_id"]) for i in items if i.get("batch_id") == batch_id]
+        if not items or not page.get("has_more"):
+            break
+        cursor = max(int(i["item_id"]) for i in items)
+    return found
 
 
 # An enqueue POST whose answer was lost may still reach the server seconds after the connection

@@ -18,6 +18,7 @@ class AsyncEnqueuer:
     def __init__(self, conn: AsyncConnection, queue_id: str) -> None:
         self._conn = conn
         self.queue_id = queue_id
+        self._newest = 0  # the newest item id seen: batches of later enqueues come after it
 
     async def post(self, call: Call, batch_id: str, locate: queue.Locate) -> queue.Enqueued:
         """Send one enqueue_batch, never twice onto the queue: it is sent again only when it
@@ -40,10 +41,14 @@ class AsyncEnqueuer:
                 token_sent=self._conn.token_sent,
             )  # fmt: skip
             if not answer.listed:  # InvokeAI 5: the answer names no items; the queue does
-                found = await self._conn.drive(queue.find_batch(self.queue_id, batch_id))
+                found = await self._find(batch_id)
                 answer = queue.Enqueued(batch_id, found.item_ids if found else [], answer.requested)
                 queue.check_complete(answer)
+            self._newest = max([self._newest, *answer.item_ids])
             return answer
+
+    async def _find(self, batch_id: str) -> queue.Enqueued | None:
+        return await self._conn.drive(queue.find_batch(self.queue_id, batch_id, after=self._newest))
 
     async def _look_for_batch(self, batch_id: str, lost: ServerError) -> queue.Enqueued:
         """The batch of an enqueue whose answer was lost, once the queue shows it; else
@@ -51,7 +56,7 @@ class AsyncEnqueuer:
         for pause in queue.LOST_ENQUEUE_LOOKS:
             await async_sleep(pause)
             try:
-                found = await self._conn.drive(queue.find_batch(self.queue_id, batch_id))
+                found = await self._find(batch_id)
             except ServerError:
                 continue  # still unreachable: look again
             if found is not None:
@@ -70,7 +75,7 @@ class AsyncEnqueuer:
         # (InvokeAI 5 answers 500 here): cancel item by item, the ones known and the ones found
         try:
             for batch_id in batch_ids:
-                found = await self._conn.drive(queue.find_batch(self.queue_id, batch_id))
+                found = await self._find(batch_id)
                 known = [*known, *(found.item_ids if found else [])]
             for item_id in sorted(set(known)):
                 await self._conn.json(queue.cancel_call(self.queue_id, item_id))

@@ -260,6 +260,43 @@ def build_result(
 _NO_IMAGES = frozenset({"collect", "iterate"})  # they pass other nodes' images along
 
 
+def iteration_paths(session: Mapping[str, Any]) -> Mapping[str, Sequence[int]]:
+    """Prepared node id -> the indices of the iterations it ran in, outermost first.
+
+    InvokeAI 6 records them (``prepared_iteration_paths``). InvokeAI 5 does not; there each
+    prepared iterate node holds its ``index``, and a node's path is its iterate ancestors'
+    indices in the execution graph (walked once, in topological order)."""
+    recorded = session.get("prepared_iteration_paths")
+    if isinstance(recorded, Mapping) and recorded:
+        return recorded
+    graph = session.get("execution_graph") or {}
+    nodes: Mapping[str, Any] = graph.get("nodes") or {}
+    parents: dict[str, list[str]] = {str(n): [] for n in nodes}
+    children: dict[str, list[str]] = {str(n): [] for n in nodes}
+    for edge in graph.get("edges") or []:
+        try:
+            src, dst = str(edge["source"]["node_id"]), str(edge["destination"]["node_id"])
+        except (KeyError, TypeError):
+            continue
+        if src in parents and dst in parents:
+            parents[dst].append(src)
+            children[src].append(dst)
+    waiting = {n: len(p) for n, p in parents.items()}
+    ready = [n for n, k in waiting.items() if k == 0]
+    paths: dict[str, list[int]] = {}
+    while ready:
+        node_id = ready.pop()
+        inherited = max((paths[p] for p in parents[node_id]), key=len, default=[])
+        node = nodes.get(node_id)
+        own = node.get("index") if isinstance(node, Mapping) and node.get("type") == "iterate" else None
+        paths[node_id] = [*inherited, int(own)] if isinstance(own, int) else list(inherited)
+        for child in children[node_id]:
+            waiting[child] -= 1
+            if waiting[child] == 0:
+                ready.append(child)
+    return paths
+
+
 def output_images(
     item: Mapping[str, Any],
     board_inputs: Mapping[str, tuple[int, str | None]],
@@ -271,7 +308,7 @@ def output_images(
     nodes: Mapping[str, Any] = (session.get("graph") or {}).get("nodes") or {}
     results: Mapping[str, Any] = session.get("results") or {}
     mapping: Mapping[str, Sequence[str]] = session.get("source_prepared_mapping") or {}
-    paths: Mapping[str, Sequence[int]] = session.get("prepared_iteration_paths") or {}
+    paths = iteration_paths(session)
 
     order = list(dict.fromkeys(str(n) for n in session.get("executed_history") or []))
     order += [n for n in nodes if n not in order]

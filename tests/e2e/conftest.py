@@ -34,13 +34,22 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ModuleType]
     return modules
 
 
+# The end-to-end tests run on each InvokeAI version the project supports.
+SERVERS = {"6.14.2": "invokeai_url", "5.15.0": "invokeai5_url"}
+
+
+@pytest.fixture(scope="session", params=sorted(SERVERS, reverse=True))
+def server_url(request: pytest.FixtureRequest) -> str:
+    return str(request.getfixturevalue(SERVERS[request.param]))
+
+
 @pytest.fixture(scope="session")
-def client(invokeai_url: str) -> Iterator[InvokeAIClient]:
-    with InvokeAIClient(invokeai_url, timeout=60) as c:
+def client(server_url: str) -> Iterator[InvokeAIClient]:
+    with InvokeAIClient(server_url, timeout=60) as c:
         yield c
 
 
 @pytest.fixture
-async def aclient(invokeai_url: str) -> Iterator[AsyncInvokeAIClient]:  # type: ignore[misc]
-    async with AsyncInvokeAIClient(invokeai_url, timeout=60) as c:
+async def aclient(server_url: str) -> Iterator[AsyncInvokeAIClient]:  # type: ignore[misc]
+    async with AsyncInvokeAIClient(server_url, timeout=60) as c:
         yield c

@@ -10,12 +10,12 @@
 #      the first time it installs InvokeAI into a cached venv) on a free port (IVK_PORT to
 #      choose), started in the background so that set-up and the tests that need no server go on
 #      meanwhile; the `invokeai_url` fixture (tests/conftest.py) waits for it through
-#      IVK_SERVER_STARTING. Likewise, unless INVOKEAI5_URL is set, an InvokeAI 5.15.0 server for
-#      the end-to-end tests that run on both (`invokeai5_url`, IVK_SERVER5_STARTING). They are
-#      stopped when this script ends, however it ends.
+#      IVK_SERVER_STARTING. Likewise InvokeAI 5.15.0 and 4.2.9 servers, for the end-to-end tests
+#      that run on every supported version (unless INVOKEAI5_URL / INVOKEAI4_URL name running
+#      ones). They are stopped when this script ends, however it ends.
 #   3. pytest with the arguments given here.
 #
-# Environment: INVOKEAI_URL / INVOKEAI5_URL (use those servers), IVK_PORT, IVK_TEST_PYTHON (default python3,
+# Environment: INVOKEAI_URL / INVOKEAI5_URL / INVOKEAI4_URL (use those servers), IVK_PORT, IVK_TEST_PYTHON (default python3,
 # >= 3.10), IVK_FAULTHANDLER_TIMEOUT, and everything scripts/invokeai-server.sh reads.
 set -euo pipefail
 
@@ -80,13 +80,18 @@ else
   IVK_SERVER_STARTING=$(awk '{print $3}' <<<"${starts[-1]}")
   export IVK_SERVER_STARTING
 fi
-if [[ -n "${INVOKEAI5_URL:-}" ]]; then
-  log "using the InvokeAI 5 server at $INVOKEAI5_URL"
-else
-  background_server 5.15.0 "$(free_port)"
-  IVK_SERVER5_STARTING=$(awk '{print $3}' <<<"${starts[-1]}")
-  export IVK_SERVER5_STARTING
-fi
+# The older versions the end-to-end tests also run on: INVOKEAI5_URL/INVOKEAI4_URL name servers
+# already running; else they start here too (IVK_SERVER5_STARTING/IVK_SERVER4_STARTING).
+for major_version in 5:5.15.0 4:4.2.9; do
+  major=${major_version%%:*}
+  url_var=INVOKEAI${major}_URL
+  if [[ -n "${!url_var:-}" ]]; then
+    log "using the InvokeAI $major server at ${!url_var}"
+  else
+    background_server "${major_version#*:}" "$(free_port)"
+    export "IVK_SERVER${major}_STARTING=$(awk '{print $3}' <<<"${starts[-1]}")"
+  fi
+done
 
 # ------------------------------------------------------------------ project venv
 # shellcheck source=scripts/venv.sh

@@ -115,17 +115,28 @@ def multiuser_url() -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="session")
-def invokeai5_url() -> Iterator[str]:
-    """An InvokeAI 5.15.0 server, found as ``invokeai_url`` finds 6.14.2: IVK_SERVER5_STARTING,
-    INVOKEAI5_URL, or one this session starts."""
-    starting = os.environ.get("IVK_SERVER5_STARTING")
+def _older_server(version: str, starting_env: str, url_env: str) -> Iterator[str]:
+    """An older InvokeAI, found as ``invokeai_url`` finds 6.14.2: the one scripts/test.sh is
+    starting (``starting_env``), the one at ``url_env``, or one this session starts."""
+    starting = os.environ.get(starting_env)
     if starting:
         yield _wait_for_background_start(Path(starting))
         return
-    url = os.environ.get("INVOKEAI5_URL", "").rstrip("/")
+    url = os.environ.get(url_env, "").rstrip("/")
     if url:
         yield url
         return
-    with started_server(IVK_INVOKEAI_VERSION="5.15.0") as started:
+    with started_server(IVK_INVOKEAI_VERSION=version) as started:
         yield started
+
+
+@pytest.fixture(scope="session")
+def invokeai5_url() -> Iterator[str]:
+    """InvokeAI 5.15.0 (IVK_SERVER5_STARTING, INVOKEAI5_URL)."""
+    yield from _older_server("5.15.0", "IVK_SERVER5_STARTING", "INVOKEAI5_URL")
+
+
+@pytest.fixture(scope="session")
+def invokeai4_url() -> Iterator[str]:
+    """InvokeAI 4.2.9 (IVK_SERVER4_STARTING, INVOKEAI4_URL)."""
+    yield from _older_server("4.2.9", "IVK_SERVER4_STARTING", "INVOKEAI4_URL")

@@ -35,10 +35,10 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ModuleType]
 
 
 # The end-to-end tests run on each InvokeAI version the project supports.
-SERVERS = {"6.14.2": "invokeai_url", "5.15.0": "invokeai5_url"}
+SERVERS = {"6.14.2": "invokeai_url", "5.15.0": "invokeai5_url", "4.2.9": "invokeai4_url"}
 
 
-@pytest.fixture(scope="session", params=sorted(SERVERS, reverse=True))
+@pytest.fixture(scope="session", params=list(SERVERS))
 def server_url(request: pytest.FixtureRequest) -> str:
     return str(request.getfixturevalue(SERVERS[request.param]))
 

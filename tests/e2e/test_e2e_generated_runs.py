@@ -17,11 +17,15 @@ from ivk_runtime.values import Color
 
 pytestmark = pytest.mark.server
 
+# blur_image.json uses img_noise, which InvokeAI 4.2 does not have (tested below).
+WITH_IMG_NOISE = pytest.mark.parametrize("server_url", ["6.14.2", "5.15.0"], indirect=True)
+
 
 def _image(client: InvokeAIClient, name: str) -> Image.Image:
     return Image.open(io.BytesIO(client.download_image(name)))
 
 
+@WITH_IMG_NOISE
 def test_values_set_the_output_size_and_colour(
     client: InvokeAIClient, generated: dict[str, ModuleType]
 ) -> None:
@@ -59,6 +63,7 @@ async def test_async_run(aclient: AsyncInvokeAIClient, generated: dict[str, Modu
     assert Image.open(io.BytesIO(data)).size == (11, 12)
 
 
+@WITH_IMG_NOISE
 def test_many_runs_in_one_batch_come_back_in_order(
     client: InvokeAIClient, generated: dict[str, ModuleType]
 ) -> None:
@@ -103,6 +108,7 @@ def test_failure_carries_the_servers_error(
     assert cls(denominator_value=4).run(client, timeout=120).status == "completed"
 
 
+@WITH_IMG_NOISE
 def test_named_board_and_the_none_board(
     client: InvokeAIClient, generated: dict[str, ModuleType]
 ) -> None:
@@ -160,3 +166,14 @@ def test_an_image_collection_input_takes_local_files_and_server_images(
     result = params.run(client, timeout=120)
     sizes = sorted(_image(client, i.image_name).size for i in result.images)
     assert sizes == [(17, 11), (21, 13)]
+
+
+@pytest.mark.parametrize("server_url", ["4.2.9"], indirect=True)
+def test_a_node_the_older_server_lacks_is_refused_by_name(
+    client: InvokeAIClient, generated: dict[str, ModuleType]
+) -> None:
+    from ivk_runtime.errors import UnrunnableWorkflow
+
+    with pytest.raises(UnrunnableWorkflow) as info:
+        generated["blur_image"].BlurImage(width=20).run(client, timeout=60)
+    assert "'img_noise'" in str(info.value) and "noise_amount" in str(info.value)

@@ -9,6 +9,7 @@ from dataclasses import replace
 from typing import Any
 
 from ivk_runtime.graph.checks import load_problems
+from ivk_runtime.graph.drift import field_signature
 from ivk_runtime.graph.templates import templates_for
 from ivk_runtime.workflow import FormInput, Workflow
 
@@ -82,6 +83,8 @@ def build_module_model(
                 node_id=inp.node_id,
                 field_name=inp.field_name,
                 node_type=inp.node_type,
+                node_version=_node_version(schema, inp.node_type),
+                signature=field_signature(schema.index, inp.node_type, inp.field_name),
                 type=t,
                 has_default=has_default,
                 default=default,
@@ -163,3 +166,8 @@ def _class_doc(workflow: Workflow, name: str) -> str:
     return "\n\n".join(parts)
 
 
+
+
+def _node_version(schema: SchemaSource, node_type: str) -> str:
+    node = schema.index.node(node_type)
+    return (node.version or "") if node is not None else ""

@@ -8,8 +8,10 @@ import sys
 from collections.abc import Sequence
 
 from ivk_runtime.errors import IvkError
+from ivk_runtime.graph.drift import drift
 
 from . import __version__
+from .drift_check import recorded_expectations
 from .extensions import load_extensions
 from .naming import snake_case
 from .pipeline import Generated, generate
@@ -118,6 +120,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     status = EXIT_OK
     for target, (_, gen) in zip(targets, results):
         if args.check:
+            errors, notes = drift(recorded_expectations(target), schema.index)
+            for note in notes:
+                print(f"ivk-codegen: {target}: {note}", file=sys.stderr)
+            for error in errors:
+                print(f"ivk-codegen: {target}: drift from {schema.label}: {error}", file=sys.stderr)
+            if errors:
+                status = EXIT_STALE
             if not is_current(target, gen.code):
                 sys.stdout.write(diff(target, gen.code))
                 print(f"ivk-codegen: {target} is stale", file=sys.stderr)

@@ -17,6 +17,8 @@ class Attribute:
     node_id: str
     field_name: str
     node_type: str
+    node_version: str  # the node's version in the schema generated from ("" when unknown)
+    signature: str  # graph.drift.field_signature of the field there ("" when unknown)
     type: PyType
     has_default: bool
     default: Any  # the Python value (made by PyType.to_python) when has_default

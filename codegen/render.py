@@ -108,6 +108,9 @@ def render_module(model: ModuleModel) -> str:
             "node_id": string_literal(a.node_id),
             "field": string_literal(a.field_name),
             "kind": string_literal(a.type.input_kind),
+            "node_type": string_literal(a.node_type),
+            "node_version": string_literal(a.node_version),
+            "signature": string_literal(a.signature),
         }
         for a in model.attributes
     ]

@@ -71,6 +71,9 @@ class BlurImage(GeneratedWorkflow):
             node_id="c2a7af9e-ab79-4005-add1-77d2c700d84c",
             field="width",
             kind="value",
+            node_type="blank_image",
+            node_version="1.2.2",
+            signature="f0765dbf409c74f0",
         ),
         InputSpec(
             index=1,
@@ -78,6 +81,9 @@ class BlurImage(GeneratedWorkflow):
             node_id="c2a7af9e-ab79-4005-add1-77d2c700d84c",
             field="height",
             kind="value",
+            node_type="blank_image",
+            node_version="1.2.2",
+            signature="f0765dbf409c74f0",
         ),
         InputSpec(
             index=2,
@@ -85,6 +91,9 @@ class BlurImage(GeneratedWorkflow):
             node_id="c2a7af9e-ab79-4005-add1-77d2c700d84c",
             field="color",
             kind="value",
+            node_type="blank_image",
+            node_version="1.2.2",
+            signature="fd430e54a54bd9ed",
         ),
         InputSpec(
             index=3,
@@ -92,6 +101,9 @@ class BlurImage(GeneratedWorkflow):
             node_id="101cd468-5a5c-4689-a4c3-8c4119613698",
             field="seed",
             kind="value",
+            node_type="img_noise",
+            node_version="1.1.0",
+            signature="f0765dbf409c74f0",
         ),
         InputSpec(
             index=4,
@@ -99,6 +111,9 @@ class BlurImage(GeneratedWorkflow):
             node_id="101cd468-5a5c-4689-a4c3-8c4119613698",
             field="amount",
             kind="value",
+            node_type="img_noise",
+            node_version="1.1.0",
+            signature="cddf8275afa15408",
         ),
         InputSpec(
             index=5,
@@ -106,6 +121,9 @@ class BlurImage(GeneratedWorkflow):
             node_id="fa900d46-88e1-4883-aa6f-30c077c8cd55",
             field="radius",
             kind="value",
+            node_type="img_blur",
+            node_version="1.2.2",
+            signature="cddf8275afa15408",
         ),
         InputSpec(
             index=6,
@@ -113,6 +131,9 @@ class BlurImage(GeneratedWorkflow):
             node_id="fa900d46-88e1-4883-aa6f-30c077c8cd55",
             field="blur_type",
             kind="value",
+            node_type="img_blur",
+            node_version="1.2.2",
+            signature="81dad1c9318c0bc5",
         ),
         InputSpec(
             index=7,
@@ -120,6 +141,9 @@ class BlurImage(GeneratedWorkflow):
             node_id="38c92c57-215c-48da-affe-6666fa72766d",
             field="board",
             kind="board",
+            node_type="save_image",
+            node_version="1.2.2",
+            signature="c6165c386fad6026",
         ),
     )
     _workflow_source: ClassVar[str] = "blur_image.json"

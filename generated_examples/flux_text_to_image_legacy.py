@@ -66,6 +66,9 @@ class TextToImageFlux(GeneratedWorkflow):
             node_id="f8d9d7c8-9ed7-4bd7-9e42-ab0e89bfac90",
             field="model",
             kind="value",
+            node_type="flux_model_loader",
+            node_version="1.1.0",
+            signature="5b1bb49e2741211d",
         ),
         InputSpec(
             index=1,
@@ -73,6 +76,9 @@ class TextToImageFlux(GeneratedWorkflow):
             node_id="f8d9d7c8-9ed7-4bd7-9e42-ab0e89bfac90",
             field="t5_encoder_model",
             kind="value",
+            node_type="flux_model_loader",
+            node_version="1.1.0",
+            signature="5b1bb49e2741211d",
         ),
         InputSpec(
             index=2,
@@ -80,6 +86,9 @@ class TextToImageFlux(GeneratedWorkflow):
             node_id="f8d9d7c8-9ed7-4bd7-9e42-ab0e89bfac90",
             field="clip_embed_model",
             kind="value",
+            node_type="flux_model_loader",
+            node_version="1.1.0",
+            signature="5b1bb49e2741211d",
         ),
         InputSpec(
             index=3,
@@ -87,6 +96,9 @@ class TextToImageFlux(GeneratedWorkflow):
             node_id="f8d9d7c8-9ed7-4bd7-9e42-ab0e89bfac90",
             field="vae_model",
             kind="value",
+            node_type="flux_model_loader",
+            node_version="1.1.0",
+            signature="5b1bb49e2741211d",
         ),
         InputSpec(
             index=4,
@@ -94,6 +106,9 @@ class TextToImageFlux(GeneratedWorkflow):
             node_id="01f674f8-b3d1-4df1-acac-6cb8e0bfb63c",
             field="prompt",
             kind="value",
+            node_type="flux_text_encoder",
+            node_version="1.1.2",
+            signature="f090cb615c84d732",
         ),
     )
     _workflow_source: ClassVar[str] = "invoke-ai_InvokeAI__Flux Text to Image.json"

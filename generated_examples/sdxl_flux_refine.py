@@ -246,6 +246,9 @@ class SdxlThenFlux(GeneratedWorkflow):
             node_id="0a167316-ba62-4218-9fcf-b3cff7963df8",
             field="value",
             kind="value",
+            node_type="string",
+            node_version="1.0.1",
+            signature="00404e686415370f",
         ),
         InputSpec(
             index=1,
@@ -253,6 +256,9 @@ class SdxlThenFlux(GeneratedWorkflow):
             node_id="1711c26d-2b53-473c-aaf8-f600443d3c34",
             field="value",
             kind="value",
+            node_type="string",
+            node_version="1.0.1",
+            signature="00404e686415370f",
         ),
         InputSpec(
             index=2,
@@ -260,6 +266,9 @@ class SdxlThenFlux(GeneratedWorkflow):
             node_id="db26ef3d-eb09-4a6c-b6cc-e1fd8f1b5bd0",
             field="value",
             kind="value",
+            node_type="integer",
+            node_version="1.0.1",
+            signature="f0765dbf409c74f0",
         ),
         InputSpec(
             index=3,
@@ -267,6 +276,9 @@ class SdxlThenFlux(GeneratedWorkflow):
             node_id="b3d2746d-483a-4133-a973-a780a97fcb1f",
             field="value",
             kind="value",
+            node_type="integer",
+            node_version="1.0.1",
+            signature="f0765dbf409c74f0",
         ),
         InputSpec(
             index=4,
@@ -274,6 +286,9 @@ class SdxlThenFlux(GeneratedWorkflow):
             node_id="fc066a36-5d48-4780-8c2b-d76c70ae0807",
             field="model",
             kind="value",
+            node_type="sdxl_model_loader",
+            node_version="1.0.4",
+            signature="5b1bb49e2741211d",
         ),
         InputSpec(
             index=5,
@@ -281,6 +296,9 @@ class SdxlThenFlux(GeneratedWorkflow):
             node_id="4414d4b5-82c3-4513-8c3f-86d88c24aadc",
             field="board",
             kind="board",
+            node_type="save_image",
+            node_version="1.2.2",
+            signature="c6165c386fad6026",
         ),
         InputSpec(
             index=6,
@@ -288,6 +306,9 @@ class SdxlThenFlux(GeneratedWorkflow):
             node_id="f7a96570-59e0-400d-8fc9-889a438534c0",
             field="scheduler",
             kind="value",
+            node_type="denoise_latents_meta",
+            node_version="1.2.0",
+            signature="e20b3ea04fd03c20",
         ),
         InputSpec(
             index=7,
@@ -295,6 +316,9 @@ class SdxlThenFlux(GeneratedWorkflow):
             node_id="f7a96570-59e0-400d-8fc9-889a438534c0",
             field="steps",
             kind="value",
+            node_type="denoise_latents_meta",
+            node_version="1.2.0",
+            signature="f0765dbf409c74f0",
         ),
         InputSpec(
             index=8,
@@ -302,6 +326,9 @@ class SdxlThenFlux(GeneratedWorkflow):
             node_id="f7a96570-59e0-400d-8fc9-889a438534c0",
             field="cfg_scale",
             kind="value",
+            node_type="denoise_latents_meta",
+            node_version="1.2.0",
+            signature="7e1437dfed6f8c46",
         ),
         InputSpec(
             index=9,
@@ -309,6 +336,9 @@ class SdxlThenFlux(GeneratedWorkflow):
             node_id="ed8e37b5-16a0-4df8-8f9b-690d8a9f6bc3",
             field="string_right",
             kind="value",
+            node_type="string_join_three",
+            node_version="1.0.1",
+            signature="00404e686415370f",
         ),
         InputSpec(
             index=10,
@@ -316,6 +346,9 @@ class SdxlThenFlux(GeneratedWorkflow):
             node_id="5656de6d-73ce-42cb-bf43-f2dc0ae34bba",
             field="string_right",
             kind="value",
+            node_type="string_join_three",
+            node_version="1.0.1",
+            signature="00404e686415370f",
         ),
         InputSpec(
             index=11,
@@ -323,6 +356,9 @@ class SdxlThenFlux(GeneratedWorkflow):
             node_id="f8d9d7c8-9ed7-4bd7-9e42-ab0e89bfac90",
             field="model",
             kind="value",
+            node_type="flux_model_loader",
+            node_version="1.1.0",
+            signature="5b1bb49e2741211d",
         ),
         InputSpec(
             index=12,
@@ -330,6 +366,9 @@ class SdxlThenFlux(GeneratedWorkflow):
             node_id="f8d9d7c8-9ed7-4bd7-9e42-ab0e89bfac90",
             field="t5_encoder_model",
             kind="value",
+            node_type="flux_model_loader",
+            node_version="1.1.0",
+            signature="5b1bb49e2741211d",
         ),
         InputSpec(
             index=13,
@@ -337,6 +376,9 @@ class SdxlThenFlux(GeneratedWorkflow):
             node_id="f8d9d7c8-9ed7-4bd7-9e42-ab0e89bfac90",
             field="clip_embed_model",
             kind="value",
+            node_type="flux_model_loader",
+            node_version="1.1.0",
+            signature="5b1bb49e2741211d",
         ),
         InputSpec(
             index=14,
@@ -344,6 +386,9 @@ class SdxlThenFlux(GeneratedWorkflow):
             node_id="f8d9d7c8-9ed7-4bd7-9e42-ab0e89bfac90",
             field="vae_model",
             kind="value",
+            node_type="flux_model_loader",
+            node_version="1.1.0",
+            signature="5b1bb49e2741211d",
         ),
         InputSpec(
             index=15,
@@ -351,6 +396,9 @@ class SdxlThenFlux(GeneratedWorkflow):
             node_id="ad05198a-7fb1-44a4-945b-ad17315f7471",
             field="model",
             kind="value",
+            node_type="model_identifier",
+            node_version="1.0.1",
+            signature="5b1bb49e2741211d",
         ),
         InputSpec(
             index=16,
@@ -358,6 +406,9 @@ class SdxlThenFlux(GeneratedWorkflow):
             node_id="67e997b2-2d56-43f4-8d2e-886c04e18d9f",
             field="board",
             kind="board",
+            node_type="save_image",
+            node_version="1.2.2",
+            signature="c6165c386fad6026",
         ),
         InputSpec(
             index=17,
@@ -365,6 +416,9 @@ class SdxlThenFlux(GeneratedWorkflow):
             node_id="2ebc24ee-2e21-4d32-b3d3-9b7025cc2045",
             field="b",
             kind="value",
+            node_type="float_math",
+            node_version="1.0.1",
+            signature="cddf8275afa15408",
         ),
         InputSpec(
             index=18,
@@ -372,6 +426,9 @@ class SdxlThenFlux(GeneratedWorkflow):
             node_id="9c773392-5647-4f2b-958e-9da1707b6e6a",
             field="num_steps",
             kind="value",
+            node_type="flux_denoise_meta",
+            node_version="1.0.1",
+            signature="f0765dbf409c74f0",
         ),
         InputSpec(
             index=19,
@@ -379,6 +436,9 @@ class SdxlThenFlux(GeneratedWorkflow):
             node_id="b04b5a75-3320-4fe1-8605-ed405ed1881e",
             field="control_weight",
             kind="value",
+            node_type="flux_controlnet",
+            node_version="1.0.0",
+            signature="7e1437dfed6f8c46",
         ),
         InputSpec(
             index=20,
@@ -386,6 +446,9 @@ class SdxlThenFlux(GeneratedWorkflow):
             node_id="55727cb5-6a2c-45ab-963d-ce9ed2e1471c",
             field="model",
             kind="value",
+            node_type="flux_model_loader",
+            node_version="1.1.0",
+            signature="5b1bb49e2741211d",
         ),
         InputSpec(
             index=21,
@@ -393,6 +456,9 @@ class SdxlThenFlux(GeneratedWorkflow):
             node_id="abc466fe-12eb-48a5-87d8-488c8bda180f",
             field="board",
             kind="board",
+            node_type="save_image",
+            node_version="1.2.2",
+            signature="c6165c386fad6026",
         ),
         InputSpec(
             index=22,
@@ -400,6 +466,9 @@ class SdxlThenFlux(GeneratedWorkflow):
             node_id="56fb09f9-0fdc-499e-9933-de31c3aa6e61",
             field="num_steps",
             kind="value",
+            node_type="flux_denoise_meta",
+            node_version="1.0.1",
+            signature="f0765dbf409c74f0",
         ),
         InputSpec(
             index=23,
@@ -407,6 +476,9 @@ class SdxlThenFlux(GeneratedWorkflow):
             node_id="39447df2-51ff-4664-8024-cc1e708f30d1",
             field="control_weight",
             kind="value",
+            node_type="flux_controlnet",
+            node_version="1.0.0",
+            signature="7e1437dfed6f8c46",
         ),
         InputSpec(
             index=24,
@@ -414,6 +486,9 @@ class SdxlThenFlux(GeneratedWorkflow):
             node_id="2dbb5d27-e695-4e8d-8555-bff827d87173",
             field="b",
             kind="value",
+            node_type="float_math",
+            node_version="1.0.1",
+            signature="cddf8275afa15408",
         ),
     )
     _workflow_source: ClassVar[str] = "CodeGandee_invokeai-py-client__sdxl-flux-refine.json"

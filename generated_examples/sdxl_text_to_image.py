@@ -115,6 +115,9 @@ class SdxlTextToImage(GeneratedWorkflow):
             node_id="sdxl_model_loader:PwBr7RXRsy",
             field="model",
             kind="value",
+            node_type="sdxl_model_loader",
+            node_version="1.0.4",
+            signature="5b1bb49e2741211d",
         ),
         InputSpec(
             index=1,
@@ -122,6 +125,9 @@ class SdxlTextToImage(GeneratedWorkflow):
             node_id="positive_prompt:kjUMdcg0zO",
             field="value",
             kind="value",
+            node_type="string",
+            node_version="1.0.1",
+            signature="00404e686415370f",
         ),
         InputSpec(
             index=2,
@@ -129,6 +135,9 @@ class SdxlTextToImage(GeneratedWorkflow):
             node_id="484ecc77-b7a0-4e19-b793-cc313f20fbe6",
             field="value",
             kind="value",
+            node_type="string",
+            node_version="1.0.1",
+            signature="00404e686415370f",
         ),
         InputSpec(
             index=3,
@@ -136,6 +145,9 @@ class SdxlTextToImage(GeneratedWorkflow):
             node_id="noise:f4Bv4UWa22",
             field="width",
             kind="value",
+            node_type="noise",
+            node_version="1.1.0",
+            signature="f0765dbf409c74f0",
         ),
         InputSpec(
             index=4,
@@ -143,6 +155,9 @@ class SdxlTextToImage(GeneratedWorkflow):
             node_id="noise:f4Bv4UWa22",
             field="height",
             kind="value",
+            node_type="noise",
+            node_version="1.1.0",
+            signature="f0765dbf409c74f0",
         ),
         InputSpec(
             index=5,
@@ -150,6 +165,9 @@ class SdxlTextToImage(GeneratedWorkflow):
             node_id="denoise_latents:TRC0Y88EWe",
             field="steps",
             kind="value",
+            node_type="denoise_latents",
+            node_version="1.6.0",
+            signature="f0765dbf409c74f0",
         ),
         InputSpec(
             index=6,
@@ -157,6 +175,9 @@ class SdxlTextToImage(GeneratedWorkflow):
             node_id="denoise_latents:TRC0Y88EWe",
             field="cfg_scale",
             kind="value",
+            node_type="denoise_latents",
+            node_version="1.6.0",
+            signature="7e1437dfed6f8c46",
         ),
         InputSpec(
             index=7,
@@ -164,6 +185,9 @@ class SdxlTextToImage(GeneratedWorkflow):
             node_id="denoise_latents:TRC0Y88EWe",
             field="scheduler",
             kind="value",
+            node_type="denoise_latents",
+            node_version="1.6.0",
+            signature="e20b3ea04fd03c20",
         ),
         InputSpec(
             index=8,
@@ -171,6 +195,9 @@ class SdxlTextToImage(GeneratedWorkflow):
             node_id="canvas_output:JbPTiAJ26r",
             field="board",
             kind="board",
+            node_type="l2i",
+            node_version="1.3.2",
+            signature="c6165c386fad6026",
         ),
     )
     _workflow_source: ClassVar[str] = "CodeGandee_invokeai-py-client__sdxl-text-to-image.json"

@@ -141,6 +141,9 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
             node_id="2b1f7d8c-ae3f-5c4d-9f2b-3a4e5d6c7b8f",
             field="prompt",
             kind="value",
+            node_type="wan_text_encoder",
+            node_version="1.0.0",
+            signature="f090cb615c84d732",
         ),
         InputSpec(
             index=1,
@@ -148,6 +151,9 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
             node_id="4d3b9faf-c05b-7e6f-bf4d-5c6a7f8e9dab",
             field="width",
             kind="value",
+            node_type="wan_video_denoise",
+            node_version="1.0.0",
+            signature="f0765dbf409c74f0",
         ),
         InputSpec(
             index=2,
@@ -155,6 +161,9 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
             node_id="4d3b9faf-c05b-7e6f-bf4d-5c6a7f8e9dab",
             field="height",
             kind="value",
+            node_type="wan_video_denoise",
+            node_version="1.0.0",
+            signature="f0765dbf409c74f0",
         ),
         InputSpec(
             index=3,
@@ -162,6 +171,9 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
             node_id="4d3b9faf-c05b-7e6f-bf4d-5c6a7f8e9dab",
             field="steps",
             kind="value",
+            node_type="wan_video_denoise",
+            node_version="1.0.0",
+            signature="f0765dbf409c74f0",
         ),
         InputSpec(
             index=4,
@@ -169,6 +181,9 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
             node_id="4d3b9faf-c05b-7e6f-bf4d-5c6a7f8e9dab",
             field="num_frames",
             kind="value",
+            node_type="wan_video_denoise",
+            node_version="1.0.0",
+            signature="f0765dbf409c74f0",
         ),
         InputSpec(
             index=5,
@@ -176,6 +191,9 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
             node_id="6f5dcb1c-e27d-9fb0-d16f-7e8cbaa1fcbd",
             field="fps",
             kind="value",
+            node_type="wan_l2v",
+            node_version="1.0.0",
+            signature="f0765dbf409c74f0",
         ),
         InputSpec(
             index=6,
@@ -183,6 +201,9 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
             node_id="1a0e6c7b-9d2f-4b3c-8e1a-2f3d4c5b6a7e",
             field="model",
             kind="value",
+            node_type="wan_model_loader",
+            node_version="1.0.1",
+            signature="b47cd5b131af4d07",
         ),
         InputSpec(
             index=7,
@@ -190,6 +211,9 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
             node_id="4d3b9faf-c05b-7e6f-bf4d-5c6a7f8e9dab",
             field="guidance_scale",
             kind="value",
+            node_type="wan_video_denoise",
+            node_version="1.0.0",
+            signature="cddf8275afa15408",
         ),
         InputSpec(
             index=8,
@@ -197,6 +221,9 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
             node_id="1a0e6c7b-9d2f-4b3c-8e1a-2f3d4c5b6a7e",
             field="transformer_low_noise_model",
             kind="value",
+            node_type="wan_model_loader",
+            node_version="1.0.1",
+            signature="5b1bb49e2741211d",
         ),
         InputSpec(
             index=9,
@@ -204,6 +231,9 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
             node_id="4d3b9faf-c05b-7e6f-bf4d-5c6a7f8e9dab",
             field="guidance_scale_low_noise",
             kind="value",
+            node_type="wan_video_denoise",
+            node_version="1.0.0",
+            signature="647f607e81dc3710",
         ),
         InputSpec(
             index=10,
@@ -211,6 +241,9 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
             node_id="291abec8-b996-4c7b-959c-360f56a3ed60",
             field="lora",
             kind="value",
+            node_type="wan_lora_loader",
+            node_version="1.0.1",
+            signature="5b1bb49e2741211d",
         ),
         InputSpec(
             index=11,
@@ -218,6 +251,9 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
             node_id="291abec8-b996-4c7b-959c-360f56a3ed60",
             field="weight",
             kind="value",
+            node_type="wan_lora_loader",
+            node_version="1.0.1",
+            signature="cddf8275afa15408",
         ),
         InputSpec(
             index=12,
@@ -225,6 +261,9 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
             node_id="ae8f115d-a3b8-4f76-b280-7313366a94ad",
             field="lora",
             kind="value",
+            node_type="wan_lora_loader",
+            node_version="1.0.1",
+            signature="5b1bb49e2741211d",
         ),
         InputSpec(
             index=13,
@@ -232,6 +271,9 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
             node_id="ae8f115d-a3b8-4f76-b280-7313366a94ad",
             field="weight",
             kind="value",
+            node_type="wan_lora_loader",
+            node_version="1.0.1",
+            signature="cddf8275afa15408",
         ),
         InputSpec(
             index=14,
@@ -239,6 +281,9 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
             node_id="1a0e6c7b-9d2f-4b3c-8e1a-2f3d4c5b6a7e",
             field="wan_t5_encoder_model",
             kind="value",
+            node_type="wan_model_loader",
+            node_version="1.0.1",
+            signature="5b1bb49e2741211d",
         ),
         InputSpec(
             index=15,
@@ -246,6 +291,9 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
             node_id="1a0e6c7b-9d2f-4b3c-8e1a-2f3d4c5b6a7e",
             field="vae_model",
             kind="value",
+            node_type="wan_model_loader",
+            node_version="1.0.1",
+            signature="5b1bb49e2741211d",
         ),
         InputSpec(
             index=16,
@@ -253,6 +301,9 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
             node_id="1a0e6c7b-9d2f-4b3c-8e1a-2f3d4c5b6a7e",
             field="component_source",
             kind="value",
+            node_type="wan_model_loader",
+            node_version="1.0.1",
+            signature="5b1bb49e2741211d",
         ),
     )
     _workflow_source: ClassVar[str] = "invoke-ai_InvokeAI__Text to Video - Wan 2.2 Lightning.json"

@@ -55,6 +55,23 @@ class UnrunnableWorkflow(WorkflowError):
         super().__init__(source, None, f"the server at {server} cannot run it:\n{lines}")
 
 
+class DriftError(IvkError):
+    """A generated module no longer fits the server it runs on: an input's field is gone, or
+    its type changed with its node's version. Regenerate with ``ivk-codegen --server URL``."""
+
+    def __init__(self, module: str, server: str, problems: list[str]) -> None:
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(
+            f"{module} was generated for other nodes than the server at {server} has:\n{lines}\n"
+            "Regenerate it: ivk-codegen WORKFLOW.json -o MODULE.py --server URL"
+        )
+
+
+class DriftWarning(UserWarning):
+    """A node's version differs from the one a module was generated for, with its types unchanged."""
+
+
 class SchemaError(IvkError):
     """An OpenAPI schema that cannot be read or lacks what is needed."""
 

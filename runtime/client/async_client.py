@@ -22,11 +22,12 @@ from ..errors import IvkError, RequestTimeout, ServerError, ServerUnreachable
 from ..events import EventTransport, ProgressEvent, Waiter, check_transport, event_nodes
 from ..events.stream_async import AsyncEventStream
 from ..events.wait_async import wait_async
+from ..graph.drift import Expectation
 from ..graph.schema_index import SchemaIndex
 from ..workflow import Workflow
 from .enqueue_async import AsyncEnqueuer
 from .files import atomic_write, safe_filename, thumbnail_name
-from .plan import build_plans, check_runnable, form_maps, local_paths, resolve_uploads
+from .plan import build_plans, check_drift, check_runnable, form_maps, local_paths, resolve_uploads
 from .resolver import CachedResolver, NeedServer
 from .results import RunResult, build_result, failure, first_failure
 from .submission import Submission, make_submission
@@ -73,6 +74,7 @@ class AsyncInvokeAIClient:
         )
         self._schema: SchemaIndex | None = None
         self._submissions: OrderedDict[int, Submission] = OrderedDict()
+        self._fits: set[tuple[Expectation, ...]] = set()  # modules found to fit this server
         self._repos: tuple[WorkflowRepository, BoardRepository] | None = None
 
     # --- lifecycle ---
@@ -191,12 +193,18 @@ class AsyncInvokeAIClient:
         values_list: Sequence[Mapping[int, Any]],
         *,
         attribute_names: Mapping[int, str] | None = None,
+        expects: Sequence[Expectation] = (),
     ) -> Submission:
-        """Put one run per value set on the queue, in as few batches as is safe (usually one)."""
+        """Put one run per value set on the queue, in as few batches as is safe (usually one).
+        ``expects``: what a generated module's inputs were generated against (checked against
+        this server's schema once per client)."""
         if not values_list:
             raise ValueError("enqueue needs at least one value set")
         schema = await self.schema()
         check_runnable(workflow, schema, attribute_names)  # before anything is uploaded
+        if expects and tuple(expects) not in self._fits:
+            check_drift(workflow, schema, expects)
+            self._fits.add(tuple(expects))
         names = {
             p: str((await self.upload_image(p))["image_name"]) for p in local_paths(values_list)
         }
@@ -287,10 +295,11 @@ class AsyncInvokeAIClient:
         attribute_names: Mapping[int, str] | None = None,
         timeout: float | None = None,
         progress: Callable[[ProgressEvent], None] | None = None,
+        expects: Sequence[Expectation] = (),
     ) -> RunResult:
         """Enqueue one run and wait for it. (A workflow with batch nodes makes several queue
         items: all are awaited and the first is returned; see ``run_many`` for all.)"""
-        results = await self._run(workflow, [values], attribute_names, timeout, progress)
+        results = await self._run(workflow, [values], attribute_names, timeout, progress, expects)
         return results[0]
 
     async def run_many(
@@ -301,9 +310,10 @@ class AsyncInvokeAIClient:
         attribute_names: Mapping[int, str] | None = None,
         timeout: float | None = None,
         progress: Callable[[ProgressEvent], None] | None = None,
+        expects: Sequence[Expectation] = (),
     ) -> list[RunResult]:
         """One batch for all value sets; the results in the order of ``values_list``."""
-        return await self._run(workflow, values_list, attribute_names, timeout, progress)
+        return await self._run(workflow, values_list, attribute_names, timeout, progress, expects)
 
     async def _run(
         self,
@@ -312,10 +322,13 @@ class AsyncInvokeAIClient:
         attribute_names: Mapping[int, str] | None,
         timeout: float | None,
         progress: Callable[[ProgressEvent], None] | None,
+        expects: Sequence[Expectation],
     ) -> list[RunResult]:
         start = time.monotonic()
         generation = await self._listen()  # subscribed before enqueueing: no event can be missed
-        submission = await self.enqueue(workflow, values_list, attribute_names=attribute_names)
+        submission = await self.enqueue(
+            workflow, values_list, attribute_names=attribute_names, expects=expects
+        )
         remaining = None if timeout is None else max(0.0, timeout - (time.monotonic() - start))
         # Subscribed before enqueueing: every event of these items is seen, so results can be
         # built from them (no final fetch) where the graph allows.

@@ -17,6 +17,7 @@ from pydantic import ConfigDict
 
 from ..errors import WorkflowError
 from .values import to_field_json
+from ..graph.drift import Expectation
 from ..workflow import Workflow, parse_workflow
 
 if TYPE_CHECKING:
@@ -43,6 +44,11 @@ class InputSpec:
     node_id: str
     field: str
     kind: str = "value"  # "value", or "image"/"board" whose str form needs wrapping
+    # What the input was generated against, checked against each server before the first run
+    # (modules generated before these were recorded leave them empty: nothing to check).
+    node_type: str = ""
+    node_version: str = ""
+    signature: str = ""  # graph.drift.field_signature of the field in that schema
 
 
 class GeneratedWorkflow:
@@ -68,6 +74,15 @@ class GeneratedWorkflow:
         return values
 
     @classmethod
+    def expectations(cls) -> tuple[Expectation, ...]:
+        """What each input was generated against, for the client's drift check."""
+        return tuple(
+            Expectation(s.attribute, s.node_type, s.node_version, s.field, s.signature)
+            for s in cls._inputs
+            if s.node_type
+        )
+
+    @classmethod
     def attribute_names(cls) -> dict[int, str]:
         return {spec.index: spec.attribute for spec in cls._inputs}
 
@@ -85,6 +100,7 @@ class GeneratedWorkflow:
             attribute_names=self.attribute_names(),
             timeout=timeout,
             progress=progress,
+            expects=self.expectations(),
         )
 
     async def arun(
@@ -101,6 +117,7 @@ class GeneratedWorkflow:
             attribute_names=self.attribute_names(),
             timeout=timeout,
             progress=progress,
+            expects=self.expectations(),
         )
 
     @classmethod
@@ -119,6 +136,7 @@ class GeneratedWorkflow:
             attribute_names=cls.attribute_names(),
             timeout=timeout,
             progress=progress,
+            expects=cls.expectations(),
         )
 
     @classmethod
@@ -137,6 +155,7 @@ class GeneratedWorkflow:
             attribute_names=cls.attribute_names(),
             timeout=timeout,
             progress=progress,
+            expects=cls.expectations(),
         )
 
 

@@ -18,9 +18,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import UnrunnableWorkflow
+import warnings
+
+from ..errors import DriftError, DriftWarning, UnrunnableWorkflow
 from ..graph import build_graph
 from ..graph.checks import load_problems, upstream_nodes
+from ..graph.drift import Expectation, drift
 from ..graph.templates import templates_for
 from ..graph.generators import GeneratorResolver
 from ..graph.schema_index import SchemaIndex
@@ -33,6 +36,7 @@ from .values import to_field_json
 
 __all__ = [
     "BatchPlan",
+    "check_drift",
     "check_runnable",
     "build_plans",
     "form_maps",
@@ -323,3 +327,13 @@ def check_runnable(
         inputs = [names.get(i.index, f"input {i.index}") for i in workflow.inputs if i.node_id in feeding]
         lines.append(problem.message + (f"; the Form inputs feeding it: {', '.join(inputs)}" if inputs else ""))
     raise UnrunnableWorkflow(workflow.source, schema.source, lines)
+
+
+def check_drift(workflow: Workflow, schema: SchemaIndex, expects: Sequence[Expectation]) -> None:
+    """Refuse a generated module whose inputs no longer fit the server's nodes (a renamed or
+    retyped field would drop or misread the value); warn on version bumps with types unchanged."""
+    errors, notes = drift(expects, schema)
+    if errors:
+        raise DriftError(workflow.source, schema.source, errors)
+    for note in notes:
+        warnings.warn(f"{workflow.source}: {note}", DriftWarning, stacklevel=4)

@@ -23,11 +23,12 @@ from ..errors import IvkError, RequestTimeout, ServerError, ServerUnreachable
 from ..events import EventTransport, ProgressEvent, Waiter, check_transport, event_nodes
 from ..events.stream_sync import EventStream
 from ..events.wait_sync import wait_sync
+from ..graph.drift import Expectation
 from ..graph.schema_index import SchemaIndex
 from ..workflow import Workflow
 from .enqueue_sync import Enqueuer
 from .files import atomic_write, safe_filename, thumbnail_name
-from .plan import build_plans, check_runnable, form_maps, local_paths, resolve_uploads
+from .plan import build_plans, check_drift, check_runnable, form_maps, local_paths, resolve_uploads
 from .resolver import CachedResolver, NeedServer
 from .results import RunResult, build_result, failure, first_failure
 from .submission import Submission, make_submission
@@ -74,6 +75,7 @@ class InvokeAIClient:
         )
         self._schema: SchemaIndex | None = None
         self._submissions: OrderedDict[int, Submission] = OrderedDict()
+        self._fits: set[tuple[Expectation, ...]] = set()  # modules found to fit this server
         self._repos: tuple[WorkflowRepository, BoardRepository] | None = None
 
     # --- lifecycle ---
@@ -192,12 +194,18 @@ class InvokeAIClient:
         values_list: Sequence[Mapping[int, Any]],
         *,
         attribute_names: Mapping[int, str] | None = None,
+        expects: Sequence[Expectation] = (),
     ) -> Submission:
-        """Put one run per value set on the queue, in as few batches as is safe (usually one)."""
+        """Put one run per value set on the queue, in as few batches as is safe (usually one).
+        ``expects``: what a generated module's inputs were generated against (checked against
+        this server's schema once per client)."""
         if not values_list:
             raise ValueError("enqueue needs at least one value set")
         schema = self.schema()
         check_runnable(workflow, schema, attribute_names)  # before anything is uploaded
+        if expects and tuple(expects) not in self._fits:
+            check_drift(workflow, schema, expects)
+            self._fits.add(tuple(expects))
         names = {
             p: str((self.upload_image(p))["image_name"]) for p in local_paths(values_list)
         }
@@ -288,10 +296,11 @@ class InvokeAIClient:
         attribute_names: Mapping[int, str] | None = None,
         timeout: float | None = None,
         progress: Callable[[ProgressEvent], None] | None = None,
+        expects: Sequence[Expectation] = (),
     ) -> RunResult:
         """Enqueue one run and wait for it. (A workflow with batch nodes makes several queue
         items: all are awaited and the first is returned; see ``run_many`` for all.)"""
-        results = self._run(workflow, [values], attribute_names, timeout, progress)
+        results = self._run(workflow, [values], attribute_names, timeout, progress, expects)
         return results[0]
 
     def run_many(
@@ -302,9 +311,10 @@ class InvokeAIClient:
         attribute_names: Mapping[int, str] | None = None,
         timeout: float | None = None,
         progress: Callable[[ProgressEvent], None] | None = None,
+        expects: Sequence[Expectation] = (),
     ) -> list[RunResult]:
         """One batch for all value sets; the results in the order of ``values_list``."""
-        return self._run(workflow, values_list, attribute_names, timeout, progress)
+        return self._run(workflow, values_list, attribute_names, timeout, progress, expects)
 
     def _run(
         self,
@@ -313,10 +323,13 @@ class InvokeAIClient:
         attribute_names: Mapping[int, str] | None,
         timeout: float | None,
         progress: Callable[[ProgressEvent], None] | None,
+        expects: Sequence[Expectation],
     ) -> list[RunResult]:
         start = time.monotonic()
         generation = self._listen()  # subscribed before enqueueing: no event can be missed
-        submission = self.enqueue(workflow, values_list, attribute_names=attribute_names)
+        submission = self.enqueue(
+            workflow, values_list, attribute_names=attribute_names, expects=expects
+        )
         remaining = None if timeout is None else max(0.0, timeout - (time.monotonic() - start))
         # Subscribed before enqueueing: every event of these items is seen, so results can be
         # built from them (no final fetch) where the graph allows.

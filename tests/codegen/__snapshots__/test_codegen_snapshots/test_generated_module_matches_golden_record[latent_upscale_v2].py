@@ -56,6 +56,9 @@ class SdxlUpscaleLatentsExample(GeneratedWorkflow):
             node_id="e4a06ae4-2213-4757-9da4-e7c9a4a3a44b",
             field="value",
             kind="value",
+            node_type="string",
+            node_version="1.0.1",
+            signature="00404e686415370f",
         ),
         InputSpec(
             index=1,
@@ -63,6 +66,9 @@ class SdxlUpscaleLatentsExample(GeneratedWorkflow):
             node_id="4c3e0df1-fcae-4237-800c-19825ee0445f",
             field="value",
             kind="value",
+            node_type="string",
+            node_version="1.0.1",
+            signature="00404e686415370f",
         ),
         InputSpec(
             index=2,
@@ -70,6 +76,9 @@ class SdxlUpscaleLatentsExample(GeneratedWorkflow):
             node_id="7e361d0c-83da-4465-bd52-3ff2e038a713",
             field="value",
             kind="value",
+            node_type="integer",
+            node_version="1.0.1",
+            signature="f0765dbf409c74f0",
         ),
         InputSpec(
             index=3,
@@ -77,6 +86,9 @@ class SdxlUpscaleLatentsExample(GeneratedWorkflow):
             node_id="11456fd5-887e-46c8-bdc7-e8fe39360fb2",
             field="value",
             kind="value",
+            node_type="integer",
+            node_version="1.0.1",
+            signature="f0765dbf409c74f0",
         ),
         InputSpec(
             index=4,
@@ -84,6 +96,9 @@ class SdxlUpscaleLatentsExample(GeneratedWorkflow):
             node_id="a784d952-acbb-439e-915b-ee7519345cd8",
             field="scale_factor",
             kind="value",
+            node_type="upscale_latents",
+            node_version="",
+            signature="",
         ),
     )
     _workflow_source: ClassVar[str] = (

@@ -54,6 +54,9 @@ class LegacyExposedFields(GeneratedWorkflow):
             node_id="c4bf11bf-f279-4235-8cb3-023072ce1456",
             field="a",
             kind="value",
+            node_type="integer_math",
+            node_version="1.0.1",
+            signature="f0765dbf409c74f0",
         ),
         InputSpec(
             index=1,
@@ -61,6 +64,9 @@ class LegacyExposedFields(GeneratedWorkflow):
             node_id="c4bf11bf-f279-4235-8cb3-023072ce1456",
             field="b",
             kind="value",
+            node_type="integer_math",
+            node_version="1.0.1",
+            signature="f0765dbf409c74f0",
         ),
         InputSpec(
             index=2,
@@ -68,6 +74,9 @@ class LegacyExposedFields(GeneratedWorkflow):
             node_id="c4bf11bf-f279-4235-8cb3-023072ce1456",
             field="operation",
             kind="value",
+            node_type="integer_math",
+            node_version="1.0.1",
+            signature="f860eee4c2df9d6d",
         ),
         InputSpec(
             index=3,
@@ -75,6 +84,9 @@ class LegacyExposedFields(GeneratedWorkflow):
             node_id="d5b10bb3-c4aa-4a8d-b293-3bf779771571",
             field="height",
             kind="value",
+            node_type="blank_image",
+            node_version="1.2.2",
+            signature="f0765dbf409c74f0",
         ),
         InputSpec(
             index=4,
@@ -82,6 +94,9 @@ class LegacyExposedFields(GeneratedWorkflow):
             node_id="d5b10bb3-c4aa-4a8d-b293-3bf779771571",
             field="mode",
             kind="value",
+            node_type="blank_image",
+            node_version="1.2.2",
+            signature="a922683552f24626",
         ),
     )
     _workflow_source: ClassVar[str] = "legacy_exposed.json"

@@ -70,6 +70,9 @@ class NestedForm(GeneratedWorkflow):
             node_id="e638bca4-6bd7-4d89-987f-c91e855cdff8",
             field="value",
             kind="value",
+            node_type="integer",
+            node_version="1.0.1",
+            signature="f0765dbf409c74f0",
         ),
         InputSpec(
             index=1,
@@ -77,6 +80,9 @@ class NestedForm(GeneratedWorkflow):
             node_id="4706aca7-215d-4562-a4d0-15b2388fdce3",
             field="value",
             kind="value",
+            node_type="integer",
+            node_version="1.0.1",
+            signature="f0765dbf409c74f0",
         ),
         InputSpec(
             index=2,
@@ -84,6 +90,9 @@ class NestedForm(GeneratedWorkflow):
             node_id="feefa67f-b510-44e2-97d9-67b89f01d73d",
             field="x",
             kind="value",
+            node_type="img_crop",
+            node_version="1.2.2",
+            signature="f0765dbf409c74f0",
         ),
         InputSpec(
             index=3,
@@ -91,6 +100,9 @@ class NestedForm(GeneratedWorkflow):
             node_id="feefa67f-b510-44e2-97d9-67b89f01d73d",
             field="y",
             kind="value",
+            node_type="img_crop",
+            node_version="1.2.2",
+            signature="f0765dbf409c74f0",
         ),
         InputSpec(
             index=4,
@@ -98,6 +110,9 @@ class NestedForm(GeneratedWorkflow):
             node_id="feefa67f-b510-44e2-97d9-67b89f01d73d",
             field="width",
             kind="value",
+            node_type="img_crop",
+            node_version="1.2.2",
+            signature="f0765dbf409c74f0",
         ),
         InputSpec(
             index=5,
@@ -105,6 +120,9 @@ class NestedForm(GeneratedWorkflow):
             node_id="feefa67f-b510-44e2-97d9-67b89f01d73d",
             field="height",
             kind="value",
+            node_type="img_crop",
+            node_version="1.2.2",
+            signature="f0765dbf409c74f0",
         ),
         InputSpec(
             index=6,
@@ -112,6 +130,9 @@ class NestedForm(GeneratedWorkflow):
             node_id="0a546c01-c9de-48fd-bf11-3a1e39b95d93",
             field="value",
             kind="value",
+            node_type="string",
+            node_version="1.0.1",
+            signature="00404e686415370f",
         ),
         InputSpec(
             index=7,
@@ -119,6 +140,9 @@ class NestedForm(GeneratedWorkflow):
             node_id="8e683f28-90b1-43ff-8722-d1936bcc7b9e",
             field="value",
             kind="value",
+            node_type="string",
+            node_version="1.0.1",
+            signature="00404e686415370f",
         ),
     )
     _workflow_source: ClassVar[str] = "nested_form.json"

@@ -55,6 +55,9 @@ class ResizeAnImage(GeneratedWorkflow):
             node_id="c2b9546e-0f02-40f3-adb7-f1d5cbf15150",
             field="image",
             kind="image",
+            node_type="img_resize",
+            node_version="1.2.2",
+            signature="c0d4ce1ae0d5b350",
         ),
         InputSpec(
             index=1,
@@ -62,6 +65,9 @@ class ResizeAnImage(GeneratedWorkflow):
             node_id="c2b9546e-0f02-40f3-adb7-f1d5cbf15150",
             field="width",
             kind="value",
+            node_type="img_resize",
+            node_version="1.2.2",
+            signature="f0765dbf409c74f0",
         ),
         InputSpec(
             index=2,
@@ -69,6 +75,9 @@ class ResizeAnImage(GeneratedWorkflow):
             node_id="c2b9546e-0f02-40f3-adb7-f1d5cbf15150",
             field="height",
             kind="value",
+            node_type="img_resize",
+            node_version="1.2.2",
+            signature="f0765dbf409c74f0",
         ),
         InputSpec(
             index=3,
@@ -76,6 +85,9 @@ class ResizeAnImage(GeneratedWorkflow):
             node_id="c2b9546e-0f02-40f3-adb7-f1d5cbf15150",
             field="resample_mode",
             kind="value",
+            node_type="img_resize",
+            node_version="1.2.2",
+            signature="1f3f38a82bf0df34",
         ),
     )
     _workflow_source: ClassVar[str] = "resize_upload.json"

@@ -116,6 +116,9 @@ class SdxlWRefinerTextToImage(GeneratedWorkflow):
             node_id="30d3289c-773c-4152-a9d2-bd8a99c8fd22",
             field="model",
             kind="value",
+            node_type="sdxl_model_loader",
+            node_version="1.0.4",
+            signature="5b1bb49e2741211d",
         ),
         InputSpec(
             index=1,
@@ -123,6 +126,9 @@ class SdxlWRefinerTextToImage(GeneratedWorkflow):
             node_id="65b56526-ef0a-4c1f-adda-1017c925b063",
             field="steps",
             kind="value",
+            node_type="denoise_latents",
+            node_version="1.6.0",
+            signature="f0765dbf409c74f0",
         ),
         InputSpec(
             index=2,
@@ -130,6 +136,9 @@ class SdxlWRefinerTextToImage(GeneratedWorkflow):
             node_id="06a30867-1e9d-461f-bd58-14a63cc997dd",
             field="scheduler",
             kind="value",
+            node_type="scheduler",
+            node_version="1.0.0",
+            signature="e20b3ea04fd03c20",
         ),
         InputSpec(
             index=3,
@@ -137,6 +146,9 @@ class SdxlWRefinerTextToImage(GeneratedWorkflow):
             node_id="62bdf243-d98f-4508-b6b5-c3af00ef49f0",
             field="model",
             kind="value",
+            node_type="sdxl_refiner_model_loader",
+            node_version="1.0.4",
+            signature="5b1bb49e2741211d",
         ),
         InputSpec(
             index=4,
@@ -144,6 +156,9 @@ class SdxlWRefinerTextToImage(GeneratedWorkflow):
             node_id="a9352523-613a-43e3-b97f-dade7ec317e5",
             field="steps",
             kind="value",
+            node_type="denoise_latents",
+            node_version="1.6.0",
+            signature="f0765dbf409c74f0",
         ),
         InputSpec(
             index=5,
@@ -151,6 +166,9 @@ class SdxlWRefinerTextToImage(GeneratedWorkflow):
             node_id="b2b35add-929d-4538-aecb-02c661768b29",
             field="value",
             kind="value",
+            node_type="string",
+            node_version="1.0.1",
+            signature="00404e686415370f",
         ),
         InputSpec(
             index=6,
@@ -158,6 +176,9 @@ class SdxlWRefinerTextToImage(GeneratedWorkflow):
             node_id="f1a6a160-4c36-4902-8eeb-8b1c23e81bc8",
             field="value",
             kind="value",
+            node_type="string",
+            node_version="1.0.1",
+            signature="00404e686415370f",
         ),
         InputSpec(
             index=7,
@@ -165,6 +186,9 @@ class SdxlWRefinerTextToImage(GeneratedWorkflow):
             node_id="5639e3bc-b769-4ae5-9262-72db703c5a7b",
             field="value",
             kind="value",
+            node_type="string",
+            node_version="1.0.1",
+            signature="00404e686415370f",
         ),
         InputSpec(
             index=8,
@@ -172,6 +196,9 @@ class SdxlWRefinerTextToImage(GeneratedWorkflow):
             node_id="8d54b9db-3662-43af-8369-9a277e063f3b",
             field="value",
             kind="value",
+            node_type="string",
+            node_version="1.0.1",
+            signature="00404e686415370f",
         ),
     )
     _workflow_source: ClassVar[str] = (

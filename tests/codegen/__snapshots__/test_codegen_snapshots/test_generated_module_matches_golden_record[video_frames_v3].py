@@ -51,6 +51,9 @@ class Workflow16x9HalfFramerateExample(GeneratedWorkflow):
             node_id="99a86e5d-1998-437b-b56d-67154133bd41",
             field="value",
             kind="value",
+            node_type="string",
+            node_version="1.0.1",
+            signature="00404e686415370f",
         ),
         InputSpec(
             index=1,
@@ -58,6 +61,9 @@ class Workflow16x9HalfFramerateExample(GeneratedWorkflow):
             node_id="cdfec1ba-52cc-4e10-9f28-d48081fb84a9",
             field="prompt",
             kind="value",
+            node_type="compel",
+            node_version="1.2.1",
+            signature="00404e686415370f",
         ),
         InputSpec(
             index=2,
@@ -65,6 +71,9 @@ class Workflow16x9HalfFramerateExample(GeneratedWorkflow):
             node_id="8574c4b6-0246-4565-8e43-12dc8af137e5",
             field="prompt",
             kind="value",
+            node_type="compel",
+            node_version="1.2.1",
+            signature="00404e686415370f",
         ),
         InputSpec(
             index=3,
@@ -72,6 +81,9 @@ class Workflow16x9HalfFramerateExample(GeneratedWorkflow):
             node_id="0f3865af-4618-4c9e-87b7-41f1be8eef30",
             field="value",
             kind="value",
+            node_type="integer",
+            node_version="1.0.1",
+            signature="f0765dbf409c74f0",
         ),
     )
     _workflow_source: ClassVar[str] = "helix4u_load_video_frame__16x9 example@b9f3f614.json"

@@ -110,6 +110,9 @@ class ImageToVideoAddFrames(GeneratedWorkflow):
             node_id="2b1f7d8c-ae3f-5c4d-9f2b-3a4e5d6c7b8f",
             field="prompt",
             kind="value",
+            node_type="wan_text_encoder",
+            node_version="1.0.0",
+            signature="f090cb615c84d732",
         ),
         InputSpec(
             index=1,
@@ -117,6 +120,9 @@ class ImageToVideoAddFrames(GeneratedWorkflow):
             node_id="642e7cda-08c1-435c-8e6b-99700b61200b",
             field="video",
             kind="value",
+            node_type="video",
+            node_version="1.0.0",
+            signature="920f4bc0d6a8b498",
         ),
         InputSpec(
             index=2,
@@ -124,6 +130,9 @@ class ImageToVideoAddFrames(GeneratedWorkflow):
             node_id="1a0e6c7b-9d2f-4b3c-8e1a-2f3d4c5b6a7e",
             field="model",
             kind="value",
+            node_type="wan_model_loader",
+            node_version="1.0.1",
+            signature="b47cd5b131af4d07",
         ),
         InputSpec(
             index=3,
@@ -131,6 +140,9 @@ class ImageToVideoAddFrames(GeneratedWorkflow):
             node_id="1a0e6c7b-9d2f-4b3c-8e1a-2f3d4c5b6a7e",
             field="transformer_low_noise_model",
             kind="value",
+            node_type="wan_model_loader",
+            node_version="1.0.1",
+            signature="5b1bb49e2741211d",
         ),
         InputSpec(
             index=4,
@@ -138,6 +150,9 @@ class ImageToVideoAddFrames(GeneratedWorkflow):
             node_id="1a0e6c7b-9d2f-4b3c-8e1a-2f3d4c5b6a7e",
             field="component_source",
             kind="value",
+            node_type="wan_model_loader",
+            node_version="1.0.1",
+            signature="5b1bb49e2741211d",
         ),
         InputSpec(
             index=5,
@@ -145,6 +160,9 @@ class ImageToVideoAddFrames(GeneratedWorkflow):
             node_id="1a0e6c7b-9d2f-4b3c-8e1a-2f3d4c5b6a7e",
             field="wan_t5_encoder_model",
             kind="value",
+            node_type="wan_model_loader",
+            node_version="1.0.1",
+            signature="5b1bb49e2741211d",
         ),
         InputSpec(
             index=6,
@@ -152,6 +170,9 @@ class ImageToVideoAddFrames(GeneratedWorkflow):
             node_id="1a0e6c7b-9d2f-4b3c-8e1a-2f3d4c5b6a7e",
             field="vae_model",
             kind="value",
+            node_type="wan_model_loader",
+            node_version="1.0.1",
+            signature="5b1bb49e2741211d",
         ),
         InputSpec(
             index=7,
@@ -159,6 +180,9 @@ class ImageToVideoAddFrames(GeneratedWorkflow):
             node_id="7a6edc2d-f38e-a0c1-e27a-8f9dcbb20fce",
             field="num_frames",
             kind="value",
+            node_type="wan_ref_image_encoder",
+            node_version="1.2.0",
+            signature="f0765dbf409c74f0",
         ),
         InputSpec(
             index=8,
@@ -166,6 +190,9 @@ class ImageToVideoAddFrames(GeneratedWorkflow):
             node_id="6f5dcb1c-e27d-9fb0-d16f-7e8cbaa1fcbd",
             field="fps",
             kind="value",
+            node_type="wan_l2v",
+            node_version="1.0.0",
+            signature="f0765dbf409c74f0",
         ),
         InputSpec(
             index=9,
@@ -173,6 +200,9 @@ class ImageToVideoAddFrames(GeneratedWorkflow):
             node_id="4d3b9faf-c05b-7e6f-bf4d-5c6a7f8e9dab",
             field="steps",
             kind="value",
+            node_type="wan_video_denoise",
+            node_version="1.0.0",
+            signature="f0765dbf409c74f0",
         ),
         InputSpec(
             index=10,
@@ -180,6 +210,9 @@ class ImageToVideoAddFrames(GeneratedWorkflow):
             node_id="4d3b9faf-c05b-7e6f-bf4d-5c6a7f8e9dab",
             field="guidance_scale",
             kind="value",
+            node_type="wan_video_denoise",
+            node_version="1.0.0",
+            signature="cddf8275afa15408",
         ),
         InputSpec(
             index=11,
@@ -187,6 +220,9 @@ class ImageToVideoAddFrames(GeneratedWorkflow):
             node_id="4d3b9faf-c05b-7e6f-bf4d-5c6a7f8e9dab",
             field="guidance_scale_low_noise",
             kind="value",
+            node_type="wan_video_denoise",
+            node_version="1.0.0",
+            signature="647f607e81dc3710",
         ),
     )
     _workflow_source: ClassVar[str] = (

@@ -73,7 +73,7 @@ class BlurImage(GeneratedWorkflow):
             kind="value",
             node_type="blank_image",
             node_version="1.2.2",
-            signature="f0765dbf409c74f0",
+            signature="integer",
         ),
         InputSpec(
             index=1,
@@ -83,7 +83,7 @@ class BlurImage(GeneratedWorkflow):
             kind="value",
             node_type="blank_image",
             node_version="1.2.2",
-            signature="f0765dbf409c74f0",
+            signature="integer",
         ),
         InputSpec(
             index=2,
@@ -93,7 +93,7 @@ class BlurImage(GeneratedWorkflow):
             kind="value",
             node_type="blank_image",
             node_version="1.2.2",
-            signature="fd430e54a54bd9ed",
+            signature="ref:ColorField",
         ),
         InputSpec(
             index=3,
@@ -103,7 +103,7 @@ class BlurImage(GeneratedWorkflow):
             kind="value",
             node_type="img_noise",
             node_version="1.1.0",
-            signature="f0765dbf409c74f0",
+            signature="integer",
         ),
         InputSpec(
             index=4,
@@ -113,7 +113,7 @@ class BlurImage(GeneratedWorkflow):
             kind="value",
             node_type="img_noise",
             node_version="1.1.0",
-            signature="cddf8275afa15408",
+            signature="number",
         ),
         InputSpec(
             index=5,
@@ -123,7 +123,7 @@ class BlurImage(GeneratedWorkflow):
             kind="value",
             node_type="img_blur",
             node_version="1.2.2",
-            signature="cddf8275afa15408",
+            signature="number",
         ),
         InputSpec(
             index=6,
@@ -133,7 +133,7 @@ class BlurImage(GeneratedWorkflow):
             kind="value",
             node_type="img_blur",
             node_version="1.2.2",
-            signature="81dad1c9318c0bc5",
+            signature="string",
         ),
         InputSpec(
             index=7,
@@ -143,7 +143,7 @@ class BlurImage(GeneratedWorkflow):
             kind="board",
             node_type="save_image",
             node_version="1.2.2",
-            signature="c6165c386fad6026",
+            signature="ref:BoardField",
         ),
     )
     _workflow_source: ClassVar[str] = "blur_image.json"

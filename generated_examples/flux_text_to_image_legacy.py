@@ -68,7 +68,7 @@ class TextToImageFlux(GeneratedWorkflow):
             kind="value",
             node_type="flux_model_loader",
             node_version="1.1.0",
-            signature="5b1bb49e2741211d",
+            signature="ref:ModelIdentifierField",
         ),
         InputSpec(
             index=1,
@@ -78,7 +78,7 @@ class TextToImageFlux(GeneratedWorkflow):
             kind="value",
             node_type="flux_model_loader",
             node_version="1.1.0",
-            signature="5b1bb49e2741211d",
+            signature="ref:ModelIdentifierField",
         ),
         InputSpec(
             index=2,
@@ -88,7 +88,7 @@ class TextToImageFlux(GeneratedWorkflow):
             kind="value",
             node_type="flux_model_loader",
             node_version="1.1.0",
-            signature="5b1bb49e2741211d",
+            signature="ref:ModelIdentifierField",
         ),
         InputSpec(
             index=3,
@@ -98,7 +98,7 @@ class TextToImageFlux(GeneratedWorkflow):
             kind="value",
             node_type="flux_model_loader",
             node_version="1.1.0",
-            signature="5b1bb49e2741211d",
+            signature="ref:ModelIdentifierField",
         ),
         InputSpec(
             index=4,
@@ -108,7 +108,7 @@ class TextToImageFlux(GeneratedWorkflow):
             kind="value",
             node_type="flux_text_encoder",
             node_version="1.1.2",
-            signature="f090cb615c84d732",
+            signature="string",
         ),
     )
     _workflow_source: ClassVar[str] = "invoke-ai_InvokeAI__Flux Text to Image.json"

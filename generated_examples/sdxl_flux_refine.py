@@ -248,7 +248,7 @@ class SdxlThenFlux(GeneratedWorkflow):
             kind="value",
             node_type="string",
             node_version="1.0.1",
-            signature="00404e686415370f",
+            signature="string",
         ),
         InputSpec(
             index=1,
@@ -258,7 +258,7 @@ class SdxlThenFlux(GeneratedWorkflow):
             kind="value",
             node_type="string",
             node_version="1.0.1",
-            signature="00404e686415370f",
+            signature="string",
         ),
         InputSpec(
             index=2,
@@ -268,7 +268,7 @@ class SdxlThenFlux(GeneratedWorkflow):
             kind="value",
             node_type="integer",
             node_version="1.0.1",
-            signature="f0765dbf409c74f0",
+            signature="integer",
         ),
         InputSpec(
             index=3,
@@ -278,7 +278,7 @@ class SdxlThenFlux(GeneratedWorkflow):
             kind="value",
             node_type="integer",
             node_version="1.0.1",
-            signature="f0765dbf409c74f0",
+            signature="integer",
         ),
         InputSpec(
             index=4,
@@ -288,7 +288,7 @@ class SdxlThenFlux(GeneratedWorkflow):
             kind="value",
             node_type="sdxl_model_loader",
             node_version="1.0.4",
-            signature="5b1bb49e2741211d",
+            signature="ref:ModelIdentifierField",
         ),
         InputSpec(
             index=5,
@@ -298,7 +298,7 @@ class SdxlThenFlux(GeneratedWorkflow):
             kind="board",
             node_type="save_image",
             node_version="1.2.2",
-            signature="c6165c386fad6026",
+            signature="ref:BoardField",
         ),
         InputSpec(
             index=6,
@@ -308,7 +308,7 @@ class SdxlThenFlux(GeneratedWorkflow):
             kind="value",
             node_type="denoise_latents_meta",
             node_version="1.2.0",
-            signature="e20b3ea04fd03c20",
+            signature="string",
         ),
         InputSpec(
             index=7,
@@ -318,7 +318,7 @@ class SdxlThenFlux(GeneratedWorkflow):
             kind="value",
             node_type="denoise_latents_meta",
             node_version="1.2.0",
-            signature="f0765dbf409c74f0",
+            signature="integer",
         ),
         InputSpec(
             index=8,
@@ -328,7 +328,7 @@ class SdxlThenFlux(GeneratedWorkflow):
             kind="value",
             node_type="denoise_latents_meta",
             node_version="1.2.0",
-            signature="7e1437dfed6f8c46",
+            signature="array[number]|number",
         ),
         InputSpec(
             index=9,
@@ -338,7 +338,7 @@ class SdxlThenFlux(GeneratedWorkflow):
             kind="value",
             node_type="string_join_three",
             node_version="1.0.1",
-            signature="00404e686415370f",
+            signature="string",
         ),
         InputSpec(
             index=10,
@@ -348,7 +348,7 @@ class SdxlThenFlux(GeneratedWorkflow):
             kind="value",
             node_type="string_join_three",
             node_version="1.0.1",
-            signature="00404e686415370f",
+            signature="string",
         ),
         InputSpec(
             index=11,
@@ -358,7 +358,7 @@ class SdxlThenFlux(GeneratedWorkflow):
             kind="value",
             node_type="flux_model_loader",
             node_version="1.1.0",
-            signature="5b1bb49e2741211d",
+            signature="ref:ModelIdentifierField",
         ),
         InputSpec(
             index=12,
@@ -368,7 +368,7 @@ class SdxlThenFlux(GeneratedWorkflow):
             kind="value",
             node_type="flux_model_loader",
             node_version="1.1.0",
-            signature="5b1bb49e2741211d",
+            signature="ref:ModelIdentifierField",
         ),
         InputSpec(
             index=13,
@@ -378,7 +378,7 @@ class SdxlThenFlux(GeneratedWorkflow):
             kind="value",
             node_type="flux_model_loader",
             node_version="1.1.0",
-            signature="5b1bb49e2741211d",
+            signature="ref:ModelIdentifierField",
         ),
         InputSpec(
             index=14,
@@ -388,7 +388,7 @@ class SdxlThenFlux(GeneratedWorkflow):
             kind="value",
             node_type="flux_model_loader",
             node_version="1.1.0",
-            signature="5b1bb49e2741211d",
+            signature="ref:ModelIdentifierField",
         ),
         InputSpec(
             index=15,
@@ -398,7 +398,7 @@ class SdxlThenFlux(GeneratedWorkflow):
             kind="value",
             node_type="model_identifier",
             node_version="1.0.1",
-            signature="5b1bb49e2741211d",
+            signature="ref:ModelIdentifierField",
         ),
         InputSpec(
             index=16,
@@ -408,7 +408,7 @@ class SdxlThenFlux(GeneratedWorkflow):
             kind="board",
             node_type="save_image",
             node_version="1.2.2",
-            signature="c6165c386fad6026",
+            signature="ref:BoardField",
         ),
         InputSpec(
             index=17,
@@ -418,7 +418,7 @@ class SdxlThenFlux(GeneratedWorkflow):
             kind="value",
             node_type="float_math",
             node_version="1.0.1",
-            signature="cddf8275afa15408",
+            signature="number",
         ),
         InputSpec(
             index=18,
@@ -428,7 +428,7 @@ class SdxlThenFlux(GeneratedWorkflow):
             kind="value",
             node_type="flux_denoise_meta",
             node_version="1.0.1",
-            signature="f0765dbf409c74f0",
+            signature="integer",
         ),
         InputSpec(
             index=19,
@@ -438,7 +438,7 @@ class SdxlThenFlux(GeneratedWorkflow):
             kind="value",
             node_type="flux_controlnet",
             node_version="1.0.0",
-            signature="7e1437dfed6f8c46",
+            signature="array[number]|number",
         ),
         InputSpec(
             index=20,
@@ -448,7 +448,7 @@ class SdxlThenFlux(GeneratedWorkflow):
             kind="value",
             node_type="flux_model_loader",
             node_version="1.1.0",
-            signature="5b1bb49e2741211d",
+            signature="ref:ModelIdentifierField",
         ),
         InputSpec(
             index=21,
@@ -458,7 +458,7 @@ class SdxlThenFlux(GeneratedWorkflow):
             kind="board",
             node_type="save_image",
             node_version="1.2.2",
-            signature="c6165c386fad6026",
+            signature="ref:BoardField",
         ),
         InputSpec(
             index=22,
@@ -468,7 +468,7 @@ class SdxlThenFlux(GeneratedWorkflow):
             kind="value",
             node_type="flux_denoise_meta",
             node_version="1.0.1",
-            signature="f0765dbf409c74f0",
+            signature="integer",
         ),
         InputSpec(
             index=23,
@@ -478,7 +478,7 @@ class SdxlThenFlux(GeneratedWorkflow):
             kind="value",
             node_type="flux_controlnet",
             node_version="1.0.0",
-            signature="7e1437dfed6f8c46",
+            signature="array[number]|number",
         ),
         InputSpec(
             index=24,
@@ -488,7 +488,7 @@ class SdxlThenFlux(GeneratedWorkflow):
             kind="value",
             node_type="float_math",
             node_version="1.0.1",
-            signature="cddf8275afa15408",
+            signature="number",
         ),
     )
     _workflow_source: ClassVar[str] = "CodeGandee_invokeai-py-client__sdxl-flux-refine.json"

@@ -117,7 +117,7 @@ class SdxlTextToImage(GeneratedWorkflow):
             kind="value",
             node_type="sdxl_model_loader",
             node_version="1.0.4",
-            signature="5b1bb49e2741211d",
+            signature="ref:ModelIdentifierField",
         ),
         InputSpec(
             index=1,
@@ -127,7 +127,7 @@ class SdxlTextToImage(GeneratedWorkflow):
             kind="value",
             node_type="string",
             node_version="1.0.1",
-            signature="00404e686415370f",
+            signature="string",
         ),
         InputSpec(
             index=2,
@@ -137,7 +137,7 @@ class SdxlTextToImage(GeneratedWorkflow):
             kind="value",
             node_type="string",
             node_version="1.0.1",
-            signature="00404e686415370f",
+            signature="string",
         ),
         InputSpec(
             index=3,
@@ -147,7 +147,7 @@ class SdxlTextToImage(GeneratedWorkflow):
             kind="value",
             node_type="noise",
             node_version="1.1.0",
-            signature="f0765dbf409c74f0",
+            signature="integer",
         ),
         InputSpec(
             index=4,
@@ -157,7 +157,7 @@ class SdxlTextToImage(GeneratedWorkflow):
             kind="value",
             node_type="noise",
             node_version="1.1.0",
-            signature="f0765dbf409c74f0",
+            signature="integer",
         ),
         InputSpec(
             index=5,
@@ -167,7 +167,7 @@ class SdxlTextToImage(GeneratedWorkflow):
             kind="value",
             node_type="denoise_latents",
             node_version="1.6.0",
-            signature="f0765dbf409c74f0",
+            signature="integer",
         ),
         InputSpec(
             index=6,
@@ -177,7 +177,7 @@ class SdxlTextToImage(GeneratedWorkflow):
             kind="value",
             node_type="denoise_latents",
             node_version="1.6.0",
-            signature="7e1437dfed6f8c46",
+            signature="array[number]|number",
         ),
         InputSpec(
             index=7,
@@ -187,7 +187,7 @@ class SdxlTextToImage(GeneratedWorkflow):
             kind="value",
             node_type="denoise_latents",
             node_version="1.6.0",
-            signature="e20b3ea04fd03c20",
+            signature="string",
         ),
         InputSpec(
             index=8,
@@ -197,7 +197,7 @@ class SdxlTextToImage(GeneratedWorkflow):
             kind="board",
             node_type="l2i",
             node_version="1.3.2",
-            signature="c6165c386fad6026",
+            signature="ref:BoardField",
         ),
     )
     _workflow_source: ClassVar[str] = "CodeGandee_invokeai-py-client__sdxl-text-to-image.json"

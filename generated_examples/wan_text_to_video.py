@@ -143,7 +143,7 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
             kind="value",
             node_type="wan_text_encoder",
             node_version="1.0.0",
-            signature="f090cb615c84d732",
+            signature="string",
         ),
         InputSpec(
             index=1,
@@ -153,7 +153,7 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
             kind="value",
             node_type="wan_video_denoise",
             node_version="1.0.0",
-            signature="f0765dbf409c74f0",
+            signature="integer",
         ),
         InputSpec(
             index=2,
@@ -163,7 +163,7 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
             kind="value",
             node_type="wan_video_denoise",
             node_version="1.0.0",
-            signature="f0765dbf409c74f0",
+            signature="integer",
         ),
         InputSpec(
             index=3,
@@ -173,7 +173,7 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
             kind="value",
             node_type="wan_video_denoise",
             node_version="1.0.0",
-            signature="f0765dbf409c74f0",
+            signature="integer",
         ),
         InputSpec(
             index=4,
@@ -183,7 +183,7 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
             kind="value",
             node_type="wan_video_denoise",
             node_version="1.0.0",
-            signature="f0765dbf409c74f0",
+            signature="integer",
         ),
         InputSpec(
             index=5,
@@ -193,7 +193,7 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
             kind="value",
             node_type="wan_l2v",
             node_version="1.0.0",
-            signature="f0765dbf409c74f0",
+            signature="integer",
         ),
         InputSpec(
             index=6,
@@ -203,7 +203,7 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
             kind="value",
             node_type="wan_model_loader",
             node_version="1.0.1",
-            signature="b47cd5b131af4d07",
+            signature="ref:ModelIdentifierField",
         ),
         InputSpec(
             index=7,
@@ -213,7 +213,7 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
             kind="value",
             node_type="wan_video_denoise",
             node_version="1.0.0",
-            signature="cddf8275afa15408",
+            signature="number",
         ),
         InputSpec(
             index=8,
@@ -223,7 +223,7 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
             kind="value",
             node_type="wan_model_loader",
             node_version="1.0.1",
-            signature="5b1bb49e2741211d",
+            signature="ref:ModelIdentifierField",
         ),
         InputSpec(
             index=9,
@@ -233,7 +233,7 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
             kind="value",
             node_type="wan_video_denoise",
             node_version="1.0.0",
-            signature="647f607e81dc3710",
+            signature="number",
         ),
         InputSpec(
             index=10,
@@ -243,7 +243,7 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
             kind="value",
             node_type="wan_lora_loader",
             node_version="1.0.1",
-            signature="5b1bb49e2741211d",
+            signature="ref:ModelIdentifierField",
         ),
         InputSpec(
             index=11,
@@ -253,7 +253,7 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
             kind="value",
             node_type="wan_lora_loader",
             node_version="1.0.1",
-            signature="cddf8275afa15408",
+            signature="number",
         ),
         InputSpec(
             index=12,
@@ -263,7 +263,7 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
             kind="value",
             node_type="wan_lora_loader",
             node_version="1.0.1",
-            signature="5b1bb49e2741211d",
+            signature="ref:ModelIdentifierField",
         ),
         InputSpec(
             index=13,
@@ -273,7 +273,7 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
             kind="value",
             node_type="wan_lora_loader",
             node_version="1.0.1",
-            signature="cddf8275afa15408",
+            signature="number",
         ),
         InputSpec(
             index=14,
@@ -283,7 +283,7 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
             kind="value",
             node_type="wan_model_loader",
             node_version="1.0.1",
-            signature="5b1bb49e2741211d",
+            signature="ref:ModelIdentifierField",
         ),
         InputSpec(
             index=15,
@@ -293,7 +293,7 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
             kind="value",
             node_type="wan_model_loader",
             node_version="1.0.1",
-            signature="5b1bb49e2741211d",
+            signature="ref:ModelIdentifierField",
         ),
         InputSpec(
             index=16,
@@ -303,7 +303,7 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
             kind="value",
             node_type="wan_model_loader",
             node_version="1.0.1",
-            signature="5b1bb49e2741211d",
+            signature="ref:ModelIdentifierField",
         ),
     )
     _workflow_source: ClassVar[str] = "invoke-ai_InvokeAI__Text to Video - Wan 2.2 Lightning.json"

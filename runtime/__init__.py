@@ -36,7 +36,7 @@ if TYPE_CHECKING:
         WorkflowError,
     )
     from .events.waiter import ProgressEvent
-    from .client.results import OutputImage, RunResult
+    from .client.results import OutputImage, OutputVideo, RunResult
     from .client.values import BoardValue, Color, ImageRef, ImageValue, ModelRef
     from .workflow import FormInput, Workflow, load_workflow, parse_workflow
 
@@ -45,6 +45,7 @@ _WHERE = {
     "AsyncInvokeAIClient": "client.async_client",
     "ProgressEvent": "events.waiter",
     "OutputImage": "client.results",
+    "OutputVideo": "client.results",
     "RunResult": "client.results",
     "FormInput": "workflow",
     "Workflow": "workflow",

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, overload
 
 import httpx
 
-from ..api import app, boards, images, models, queue
+from ..api import app, boards, images, models, queue, videos
 from ..api.connection_async import AsyncConnection
 from ..api.call import Call, base_headers, check_status
 from ..concurrency import IS_ASYNC, async_sleep, async_to_thread
@@ -175,6 +175,30 @@ class AsyncInvokeAIClient:
         safe_filename(name)  # refused before the download, not after
         data = await self.download_image(image_name, full_resolution=full_resolution)
         return await async_to_thread(atomic_write, directory, name, data)
+
+    async def upload_video(
+        self, path: str | pathlib.Path, *, board_id: str | None = None, is_intermediate: bool = False
+    ) -> dict[str, Any]:
+        p = pathlib.Path(path)
+        data = await async_to_thread(p.read_bytes)
+        call = videos.upload_video_call(p.name, data, board_id=board_id, is_intermediate=is_intermediate)
+        return dict(await self._json(call))
+
+    async def download_video(self, video_name: str) -> bytes:
+        call = videos.video_call(video_name)
+        response = await self._send(call)
+        if not response.is_success:
+            check_status(
+                call, str(response.url), response.status_code, response.text,
+                token_sent=self._conn.token_sent,
+            )  # fmt: skip
+        return response.content
+
+    async def save_video(self, video_name: str, directory: str | pathlib.Path) -> pathlib.Path:
+        """Save a video (MP4) into ``directory`` under its server name."""
+        safe_filename(video_name)  # refused before the download, not after
+        data = await self.download_video(video_name)
+        return await async_to_thread(atomic_write, directory, video_name, data)
 
     async def list_models(self) -> list[dict[str, Any]]:
         return models.parse_models(await self._json(models.list_models_call()))

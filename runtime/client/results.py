@@ -1,8 +1,5 @@
-"""What a finished queue item means to the caller: RunResult and its OutputImages.
-
-Output mapping is pure: a queue item (and what we know about how it was submitted) in, results
-out. Images are keyed back to WORKFLOW node ids through ``session.source_prepared_mapping``
-(results are keyed by prepared ids) and ordered by ``prepared_iteration_paths``.
+"""What a finished queue item means to the caller: a RunResult (its images, videos and node
+outputs from ``outputs``), and the error a failed or canceled one raises.
 
 A result built from events (``complete=False``) has the item's status fields and a session
 holding just the outputs; the whole queue item is fetched when ``queue_item`` is first read.
@@ -18,83 +15,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import IvkError, RunCanceled, RunFailed
-
+from .outputs import OutputImage, OutputVideo, _ImageOwner, _is_async, node_outputs, output_images, output_videos
 from .submission import Submission
 
-__all__ = ["OutputImage", "RunResult", "build_result", "parse_timestamp"]
-
-
-class _ImageOwner(Protocol):
-    """The client that produced a result: fetches its images and queue item (sync or async)."""
-
-    def get_queue_item(self, item_id: int) -> Any: ...
-
-    def download_image(self, image_name: str, *, full_resolution: bool = True) -> Any: ...
-
-    def save_image(
-        self, image_name: str, directory: str | pathlib.Path, *, full_resolution: bool = True
-    ) -> Any: ...
-
-
-def _is_async(owner: object) -> bool:
-    return bool(getattr(owner, "is_async", False))
-
-
-@dataclass(frozen=True)
-class OutputImage:
-    image_name: str
-    node_id: str  # the workflow node that made it (not the prepared id)
-    node_type: str
-    board_id: str | None  # None: uncategorized
-    input_index: int | None  # the Form input that sets this node's board, if one does
-    attribute: str | None  # that input's attribute name in the generated module
-    width: int | None
-    height: int | None
-    owner: _ImageOwner | None = field(default=None, repr=False, compare=False)
-
-    def _sync_owner(self, method: str) -> _ImageOwner:
-        if self.owner is None:
-            raise RuntimeError("this image is not attached to a client")
-        if _is_async(self.owner):
-            raise TypeError(
-                f"this image came from an async client: use `await image.a{method}(...)`"
-            )
-        return self.owner
-
-    def _async_owner(self, method: str) -> _ImageOwner:
-        if self.owner is None:
-            raise RuntimeError("this image is not attached to a client")
-        if not _is_async(self.owner):
-            raise TypeError(f"this image came from a sync client: use `image.{method}(...)`")
-        return self.owner
-
-    def download(
-        self, directory: str | pathlib.Path, *, full_resolution: bool = True
-    ) -> pathlib.Path:
-        """Save into ``directory`` (atomically, under the server's image name)."""
-        path = self._sync_owner("download").save_image(
-            self.image_name, directory, full_resolution=full_resolution
-        )
-        return pathlib.Path(path)
-
-    def bytes(self, *, full_resolution: bool = True) -> builtins.bytes:
-        data = self._sync_owner("bytes").download_image(
-            self.image_name, full_resolution=full_resolution
-        )
-        return builtins.bytes(data)
-
-    async def adownload(
-        self, directory: str | pathlib.Path, *, full_resolution: bool = True
-    ) -> pathlib.Path:
-        owner = self._async_owner("download")
-        return pathlib.Path(
-            await owner.save_image(self.image_name, directory, full_resolution=full_resolution)
-        )
-
-    async def abytes(self, *, full_resolution: bool = True) -> builtins.bytes:
-        owner = self._async_owner("bytes")
-        data = await owner.download_image(self.image_name, full_resolution=full_resolution)
-        return builtins.bytes(data)
+__all__ = ["OutputImage", "OutputVideo", "RunResult", "build_result", "parse_timestamp"]
 
 
 @dataclass(eq=False)
@@ -115,6 +39,9 @@ class RunResult:
     duration: float | None  # the server's own created -> completed seconds
     values: dict[int, Any]  # the value set this item ran with (as passed to enqueue)
     images: list[OutputImage]
+    videos: list[OutputVideo]
+    # every workflow node's outputs: node id -> one dict of output fields per time it ran
+    outputs: dict[str, list[dict[str, Any]]]
     error_type: str | None
     error_message: str | None
     error_traceback: str | None
@@ -133,6 +60,8 @@ class RunResult:
         "duration",
         "values",
         "images",
+        "videos",
+        "outputs",
         "error_type",
         "error_message",
         "error_traceback",
@@ -189,6 +118,19 @@ class RunResult:
         if key in self._KEYS or (key in self._item and key != "session"):
             return True
         return key in self.queue_item
+
+    def output(self, node_id: str, field: str) -> Any:
+        """The value of one output field of a workflow node that ran once (a string, a number,
+        a collection...); for a node that ran several times, ``outputs[node_id]``."""
+        ran = self.outputs.get(node_id)
+        if not ran:
+            known = ", ".join(sorted(self.outputs)) or "none"
+            raise KeyError(f"node {node_id!r} has no outputs in item {self.item_id} (nodes with outputs: {known})")
+        if len(ran) > 1:
+            raise ValueError(f"node {node_id!r} ran {len(ran)} times (iterated): read outputs[{node_id!r}]")
+        if field not in ran[0]:
+            raise KeyError(f"node {node_id!r} has no output {field!r} (it has: {', '.join(sorted(ran[0]))})")
+        return ran[0][field]
 
     @property
     def ok(self) -> bool:
@@ -248,6 +190,8 @@ def build_result(
         duration=duration,
         values=values,
         images=output_images(item, board_inputs, owner),
+        videos=output_videos(item, board_inputs, owner),
+        outputs=node_outputs(item),
         error_type=item.get("error_type"),
         error_message=item.get("error_message"),
         error_traceback=item.get("error_traceback"),
@@ -255,111 +199,6 @@ def build_result(
         owner=owner,
         _complete=complete,
     )
-
-
-_NO_IMAGES = frozenset({"collect", "iterate"})  # they pass other nodes' images along
-
-
-def iteration_paths(session: Mapping[str, Any]) -> Mapping[str, Sequence[int]]:
-    """Prepared node id -> the indices of the iterations it ran in, outermost first.
-
-    InvokeAI 6 records them (``prepared_iteration_paths``). InvokeAI 5 does not; there each
-    prepared iterate node holds its ``index``, and a node's path is its iterate ancestors'
-    indices in the execution graph (walked once, in topological order)."""
-    recorded = session.get("prepared_iteration_paths")
-    if isinstance(recorded, Mapping) and recorded:
-        return recorded
-    graph = session.get("execution_graph") or {}
-    nodes: Mapping[str, Any] = graph.get("nodes") or {}
-    parents: dict[str, list[str]] = {str(n): [] for n in nodes}
-    children: dict[str, list[str]] = {str(n): [] for n in nodes}
-    for edge in graph.get("edges") or []:
-        try:
-            src, dst = str(edge["source"]["node_id"]), str(edge["destination"]["node_id"])
-        except (KeyError, TypeError):
-            continue
-        if src in parents and dst in parents:
-            parents[dst].append(src)
-            children[src].append(dst)
-    waiting = {n: len(p) for n, p in parents.items()}
-    ready = [n for n, k in waiting.items() if k == 0]
-    paths: dict[str, list[int]] = {}
-    while ready:
-        node_id = ready.pop()
-        inherited = max((paths[p] for p in parents[node_id]), key=len, default=[])
-        node = nodes.get(node_id)
-        own = node.get("index") if isinstance(node, Mapping) and node.get("type") == "iterate" else None
-        paths[node_id] = [*inherited, int(own)] if isinstance(own, int) else list(inherited)
-        for child in children[node_id]:
-            waiting[child] -= 1
-            if waiting[child] == 0:
-                ready.append(child)
-    return paths
-
-
-def output_images(
-    item: Mapping[str, Any],
-    board_inputs: Mapping[str, tuple[int, str | None]],
-    owner: _ImageOwner | None,
-) -> list[OutputImage]:
-    """The gallery images a finished item made: from non-intermediate nodes, nodes in execution
-    order, each node's images in iteration order."""
-    session = item.get("session") or {}
-    nodes: Mapping[str, Any] = (session.get("graph") or {}).get("nodes") or {}
-    results: Mapping[str, Any] = session.get("results") or {}
-    mapping: Mapping[str, Sequence[str]] = session.get("source_prepared_mapping") or {}
-    paths = iteration_paths(session)
-
-    order = list(dict.fromkeys(str(n) for n in session.get("executed_history") or []))
-    order += [n for n in nodes if n not in order]
-    seen: set[str] = set()
-    images = []
-    for node_id in order:
-        node = nodes.get(node_id)
-        if not isinstance(node, Mapping) or node.get("type") in _NO_IMAGES:
-            continue
-        if node.get("is_intermediate"):
-            continue
-        listed = list(mapping.get(node_id) or [])
-        prepared = [
-            p
-            for _, p in sorted(enumerate(listed), key=lambda e: (list(paths.get(e[1]) or []), e[0]))
-        ]
-        board = node.get("board")
-        board_id = board.get("board_id") if isinstance(board, Mapping) else None
-        index, attribute = board_inputs.get(node_id, (None, None))
-        for pid in prepared:
-            result = results.get(pid)
-            if not isinstance(result, Mapping):
-                continue
-            found = [
-                v["image_name"]
-                for v in result.values()
-                if isinstance(v, Mapping) and isinstance(v.get("image_name"), str)
-            ]
-            for name in found:
-                if name in seen:
-                    continue
-                seen.add(name)
-                single = len(found) == 1
-                images.append(
-                    OutputImage(
-                        image_name=name,
-                        node_id=node_id,
-                        node_type=str(node.get("type", "")),
-                        board_id=str(board_id) if board_id else None,
-                        input_index=index,
-                        attribute=attribute,
-                        width=_int(result.get("width")) if single else None,
-                        height=_int(result.get("height")) if single else None,
-                        owner=owner,
-                    )
-                )
-    return images
-
-
-def _int(v: Any) -> int | None:
-    return int(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
 
 
 def failure(result: RunResult, results: list[RunResult] | None = None) -> IvkError | None:

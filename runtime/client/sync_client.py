@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, overload
 
 import httpx
 
-from ..api import app, boards, images, models, queue
+from ..api import app, boards, images, models, queue, videos
 from ..api.connection_sync import Connection
 from ..api.call import Call, base_headers, check_status
 from ..concurrency import IS_SYNC, sleep, to_thread
@@ -176,6 +176,30 @@ class InvokeAIClient:
         safe_filename(name)  # refused before the download, not after
         data = self.download_image(image_name, full_resolution=full_resolution)
         return to_thread(atomic_write, directory, name, data)
+
+    def upload_video(
+        self, path: str | pathlib.Path, *, board_id: str | None = None, is_intermediate: bool = False
+    ) -> dict[str, Any]:
+        p = pathlib.Path(path)
+        data = to_thread(p.read_bytes)
+        call = videos.upload_video_call(p.name, data, board_id=board_id, is_intermediate=is_intermediate)
+        return dict(self._json(call))
+
+    def download_video(self, video_name: str) -> bytes:
+        call = videos.video_call(video_name)
+        response = self._send(call)
+        if not response.is_success:
+            check_status(
+                call, str(response.url), response.status_code, response.text,
+                token_sent=self._conn.token_sent,
+            )  # fmt: skip
+        return response.content
+
+    def save_video(self, video_name: str, directory: str | pathlib.Path) -> pathlib.Path:
+        """Save a video (MP4) into ``directory`` under its server name."""
+        safe_filename(video_name)  # refused before the download, not after
+        data = self.download_video(video_name)
+        return to_thread(atomic_write, directory, video_name, data)
 
     def list_models(self) -> list[dict[str, Any]]:
         return models.parse_models(self._json(models.list_models_call()))

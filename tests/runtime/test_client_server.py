@@ -22,7 +22,8 @@ from ivk_runtime.client.async_client import AsyncInvokeAIClient
 from ivk_runtime.client.sync_client import InvokeAIClient
 from ivk_runtime.errors import EnqueueValidationError, RunCanceled, RunFailed, ServerUnreachable
 from ivk_runtime.events import ProgressEvent
-from ivk_runtime.client.results import OutputImage, RunResult, output_images
+from ivk_runtime.client.outputs import output_images
+from ivk_runtime.client.results import OutputImage, RunResult
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
 from wfbuild import blur_chain, workflow  # noqa: E402
@@ -495,3 +496,41 @@ def test_a_node_type_the_server_lacks_is_refused_before_anything_is_enqueued(
     assert "radius" in message and "width" in message  # the Form inputs feeding it, by name
     after = httpx.get(f"{client.base_url}/api/v1/queue/default/status").json()["queue"]["total"]
     assert after == before
+
+
+def test_non_image_outputs_are_reachable_by_node_and_field(client: InvokeAIClient) -> None:
+    wf = workflow(
+        [("r", "range", {"start": 0, "stop": 3, "step": 1}), ("each", "iterate", {}),
+         ("plus", "add", {"b": 10}), ("all", "collect", {}), ("once", "add", {"a": 4, "b": 5})],
+        [("r", "collection", "each", "collection"), ("each", "item", "plus", "a"),
+         ("plus", "value", "all", "item")],
+        no_cache=["plus", "once"],
+    )  # fmt: skip
+    result = client.run(wf, {}, timeout=60)
+    assert result.output("once", "value") == 9
+    assert [o["value"] for o in result.outputs["plus"]] == [10, 11, 12]  # in iteration order
+    assert sorted(result.output("all", "collection")) == [10, 11, 12]
+    with pytest.raises(ValueError, match="ran 3 times"):
+        result.output("plus", "value")
+    with pytest.raises(KeyError, match="no output 'nope'"):
+        result.output("once", "nope")
+
+
+def test_video_outputs_are_mapped_and_download(client: InvokeAIClient, tmp_path: pathlib.Path) -> None:
+    import imageio_ffmpeg
+
+    mp4 = tmp_path / "clip.mp4"
+    writer = imageio_ffmpeg.write_frames(str(mp4), (32, 16), fps=4, macro_block_size=1)
+    writer.send(None)
+    for shade in range(8):
+        writer.send(bytes([shade * 30]) * (32 * 16 * 3))
+    writer.close()
+    uploaded = client.upload_video(mp4)
+    wf = workflow([("clip", "video", {"video": {"video_name": uploaded["video_name"]}})], no_cache=["clip"])
+    result = client.run(wf, {}, timeout=60)
+    (video,) = result.videos
+    assert (video.video_name, video.node_id, video.node_type) == (uploaded["video_name"], "clip", "video")
+    assert (video.width, video.height) == (32, 16)
+    path = video.download(tmp_path / "out")
+    assert path.name == video.video_name and path.read_bytes()[4:8] == b"ftyp"
+    assert result.images == []

@@ -29,7 +29,9 @@ from ivk_runtime.events import (
     event_nodes,
 )
 from ivk_runtime.client.files import atomic_write, safe_filename, thumbnail_name
-from ivk_runtime.client.results import Submission, build_result, output_images
+from ivk_runtime.client.outputs import output_images
+from ivk_runtime.client.results import build_result
+from ivk_runtime.client.submission import Submission
 from ivk_runtime.graph.schema_index import SchemaIndex
 
 CAPTURES = pathlib.Path(__file__).resolve().parents[3] / "shared" / "invokeai" / "captures"
@@ -579,3 +581,23 @@ def test_load_problems_name_missing_types_duplicate_ids_and_dropped_edges(schema
     assert ("missing-type", "blur") in kinds and ("duplicate-id", "blank") in kinds
     assert any(p.kind == "dropped-edge" and "ghost.image -> save.image" in p.message for p in problems)
     assert load_problems(wf.data, templates_for(schema)) == []
+
+
+def test_drift_lets_a_field_take_more_kinds_but_not_fewer(schema: SchemaIndex) -> None:
+    from ivk_runtime.graph.drift import Expectation, drift, field_signature
+
+    assert field_signature(schema, "img_blur", "radius") == "number"
+    assert field_signature(schema, "img_blur", "image") == "ref:ImageField"  # null left out
+    assert field_signature(schema, "img_blur", "nope") == ""
+    version = schema.node("img_blur").version  # type: ignore[union-attr]
+
+    def check(signature: str, node_version: str = "0.0.1", field: str = "radius") -> tuple[list[str], list[str]]:
+        return drift([Expectation("r", "img_blur", node_version, field, signature)], schema)
+
+    assert check("number") == ([], [f"node img_blur is {version} on the server, 0.0.1 when the module was generated; its inputs' types are unchanged"])
+    assert check("integer")[0] == []  # an int still fits a number
+    errors, _ = check("string")
+    assert errors and "took string, now number" in errors[0]
+    assert check("string", node_version=version or "") == ([], [])  # same version: same node
+    errors, _ = check("number", field="blur_radius")
+    assert errors == ["attribute 'r': the server's img_blur has no field 'blur_radius' (node img_blur 0.0.1 -> " + f"{version})"]

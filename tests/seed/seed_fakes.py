@@ -13,7 +13,8 @@ from collections.abc import Callable
 from typing import Any
 
 from ivk_runtime.events import ProgressEvent
-from ivk_runtime.client.results import RunResult, Submission, build_result
+from ivk_runtime.client.results import RunResult, build_result
+from ivk_runtime.client.submission import Submission
 from ivk_runtime.graph.schema_index import SchemaIndex
 
 DATA = pathlib.Path(__file__).parent / "data"

@@ -58,7 +58,7 @@ class SdxlUpscaleLatentsExample(GeneratedWorkflow):
             kind="value",
             node_type="string",
             node_version="1.0.1",
-            signature="00404e686415370f",
+            signature="string",
         ),
         InputSpec(
             index=1,
@@ -68,7 +68,7 @@ class SdxlUpscaleLatentsExample(GeneratedWorkflow):
             kind="value",
             node_type="string",
             node_version="1.0.1",
-            signature="00404e686415370f",
+            signature="string",
         ),
         InputSpec(
             index=2,
@@ -78,7 +78,7 @@ class SdxlUpscaleLatentsExample(GeneratedWorkflow):
             kind="value",
             node_type="integer",
             node_version="1.0.1",
-            signature="f0765dbf409c74f0",
+            signature="integer",
         ),
         InputSpec(
             index=3,
@@ -88,7 +88,7 @@ class SdxlUpscaleLatentsExample(GeneratedWorkflow):
             kind="value",
             node_type="integer",
             node_version="1.0.1",
-            signature="f0765dbf409c74f0",
+            signature="integer",
         ),
         InputSpec(
             index=4,

@@ -56,7 +56,7 @@ class LegacyExposedFields(GeneratedWorkflow):
             kind="value",
             node_type="integer_math",
             node_version="1.0.1",
-            signature="f0765dbf409c74f0",
+            signature="integer",
         ),
         InputSpec(
             index=1,
@@ -66,7 +66,7 @@ class LegacyExposedFields(GeneratedWorkflow):
             kind="value",
             node_type="integer_math",
             node_version="1.0.1",
-            signature="f0765dbf409c74f0",
+            signature="integer",
         ),
         InputSpec(
             index=2,
@@ -76,7 +76,7 @@ class LegacyExposedFields(GeneratedWorkflow):
             kind="value",
             node_type="integer_math",
             node_version="1.0.1",
-            signature="f860eee4c2df9d6d",
+            signature="string",
         ),
         InputSpec(
             index=3,
@@ -86,7 +86,7 @@ class LegacyExposedFields(GeneratedWorkflow):
             kind="value",
             node_type="blank_image",
             node_version="1.2.2",
-            signature="f0765dbf409c74f0",
+            signature="integer",
         ),
         InputSpec(
             index=4,
@@ -96,7 +96,7 @@ class LegacyExposedFields(GeneratedWorkflow):
             kind="value",
             node_type="blank_image",
             node_version="1.2.2",
-            signature="a922683552f24626",
+            signature="string",
         ),
     )
     _workflow_source: ClassVar[str] = "legacy_exposed.json"

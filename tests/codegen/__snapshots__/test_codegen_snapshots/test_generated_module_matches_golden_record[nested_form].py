@@ -72,7 +72,7 @@ class NestedForm(GeneratedWorkflow):
             kind="value",
             node_type="integer",
             node_version="1.0.1",
-            signature="f0765dbf409c74f0",
+            signature="integer",
         ),
         InputSpec(
             index=1,
@@ -82,7 +82,7 @@ class NestedForm(GeneratedWorkflow):
             kind="value",
             node_type="integer",
             node_version="1.0.1",
-            signature="f0765dbf409c74f0",
+            signature="integer",
         ),
         InputSpec(
             index=2,
@@ -92,7 +92,7 @@ class NestedForm(GeneratedWorkflow):
             kind="value",
             node_type="img_crop",
             node_version="1.2.2",
-            signature="f0765dbf409c74f0",
+            signature="integer",
         ),
         InputSpec(
             index=3,
@@ -102,7 +102,7 @@ class NestedForm(GeneratedWorkflow):
             kind="value",
             node_type="img_crop",
             node_version="1.2.2",
-            signature="f0765dbf409c74f0",
+            signature="integer",
         ),
         InputSpec(
             index=4,
@@ -112,7 +112,7 @@ class NestedForm(GeneratedWorkflow):
             kind="value",
             node_type="img_crop",
             node_version="1.2.2",
-            signature="f0765dbf409c74f0",
+            signature="integer",
         ),
         InputSpec(
             index=5,
@@ -122,7 +122,7 @@ class NestedForm(GeneratedWorkflow):
             kind="value",
             node_type="img_crop",
             node_version="1.2.2",
-            signature="f0765dbf409c74f0",
+            signature="integer",
         ),
         InputSpec(
             index=6,
@@ -132,7 +132,7 @@ class NestedForm(GeneratedWorkflow):
             kind="value",
             node_type="string",
             node_version="1.0.1",
-            signature="00404e686415370f",
+            signature="string",
         ),
         InputSpec(
             index=7,
@@ -142,7 +142,7 @@ class NestedForm(GeneratedWorkflow):
             kind="value",
             node_type="string",
             node_version="1.0.1",
-            signature="00404e686415370f",
+            signature="string",
         ),
     )
     _workflow_source: ClassVar[str] = "nested_form.json"

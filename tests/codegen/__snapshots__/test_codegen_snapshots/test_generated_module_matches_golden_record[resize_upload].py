@@ -57,7 +57,7 @@ class ResizeAnImage(GeneratedWorkflow):
             kind="image",
             node_type="img_resize",
             node_version="1.2.2",
-            signature="c0d4ce1ae0d5b350",
+            signature="ref:ImageField",
         ),
         InputSpec(
             index=1,
@@ -67,7 +67,7 @@ class ResizeAnImage(GeneratedWorkflow):
             kind="value",
             node_type="img_resize",
             node_version="1.2.2",
-            signature="f0765dbf409c74f0",
+            signature="integer",
         ),
         InputSpec(
             index=2,
@@ -77,7 +77,7 @@ class ResizeAnImage(GeneratedWorkflow):
             kind="value",
             node_type="img_resize",
             node_version="1.2.2",
-            signature="f0765dbf409c74f0",
+            signature="integer",
         ),
         InputSpec(
             index=3,
@@ -87,7 +87,7 @@ class ResizeAnImage(GeneratedWorkflow):
             kind="value",
             node_type="img_resize",
             node_version="1.2.2",
-            signature="1f3f38a82bf0df34",
+            signature="string",
         ),
     )
     _workflow_source: ClassVar[str] = "resize_upload.json"

@@ -118,7 +118,7 @@ class SdxlWRefinerTextToImage(GeneratedWorkflow):
             kind="value",
             node_type="sdxl_model_loader",
             node_version="1.0.4",
-            signature="5b1bb49e2741211d",
+            signature="ref:ModelIdentifierField",
         ),
         InputSpec(
             index=1,
@@ -128,7 +128,7 @@ class SdxlWRefinerTextToImage(GeneratedWorkflow):
             kind="value",
             node_type="denoise_latents",
             node_version="1.6.0",
-            signature="f0765dbf409c74f0",
+            signature="integer",
         ),
         InputSpec(
             index=2,
@@ -138,7 +138,7 @@ class SdxlWRefinerTextToImage(GeneratedWorkflow):
             kind="value",
             node_type="scheduler",
             node_version="1.0.0",
-            signature="e20b3ea04fd03c20",
+            signature="string",
         ),
         InputSpec(
             index=3,
@@ -148,7 +148,7 @@ class SdxlWRefinerTextToImage(GeneratedWorkflow):
             kind="value",
             node_type="sdxl_refiner_model_loader",
             node_version="1.0.4",
-            signature="5b1bb49e2741211d",
+            signature="ref:ModelIdentifierField",
         ),
         InputSpec(
             index=4,
@@ -158,7 +158,7 @@ class SdxlWRefinerTextToImage(GeneratedWorkflow):
             kind="value",
             node_type="denoise_latents",
             node_version="1.6.0",
-            signature="f0765dbf409c74f0",
+            signature="integer",
         ),
         InputSpec(
             index=5,
@@ -168,7 +168,7 @@ class SdxlWRefinerTextToImage(GeneratedWorkflow):
             kind="value",
             node_type="string",
             node_version="1.0.1",
-            signature="00404e686415370f",
+            signature="string",
         ),
         InputSpec(
             index=6,
@@ -178,7 +178,7 @@ class SdxlWRefinerTextToImage(GeneratedWorkflow):
             kind="value",
             node_type="string",
             node_version="1.0.1",
-            signature="00404e686415370f",
+            signature="string",
         ),
         InputSpec(
             index=7,
@@ -188,7 +188,7 @@ class SdxlWRefinerTextToImage(GeneratedWorkflow):
             kind="value",
             node_type="string",
             node_version="1.0.1",
-            signature="00404e686415370f",
+            signature="string",
         ),
         InputSpec(
             index=8,
@@ -198,7 +198,7 @@ class SdxlWRefinerTextToImage(GeneratedWorkflow):
             kind="value",
             node_type="string",
             node_version="1.0.1",
-            signature="00404e686415370f",
+            signature="string",
         ),
     )
     _workflow_source: ClassVar[str] = (

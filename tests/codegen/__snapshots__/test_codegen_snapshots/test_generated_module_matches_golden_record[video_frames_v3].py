@@ -53,7 +53,7 @@ class Workflow16x9HalfFramerateExample(GeneratedWorkflow):
             kind="value",
             node_type="string",
             node_version="1.0.1",
-            signature="00404e686415370f",
+            signature="string",
         ),
         InputSpec(
             index=1,
@@ -63,7 +63,7 @@ class Workflow16x9HalfFramerateExample(GeneratedWorkflow):
             kind="value",
             node_type="compel",
             node_version="1.2.1",
-            signature="00404e686415370f",
+            signature="string",
         ),
         InputSpec(
             index=2,
@@ -73,7 +73,7 @@ class Workflow16x9HalfFramerateExample(GeneratedWorkflow):
             kind="value",
             node_type="compel",
             node_version="1.2.1",
-            signature="00404e686415370f",
+            signature="string",
         ),
         InputSpec(
             index=3,
@@ -83,7 +83,7 @@ class Workflow16x9HalfFramerateExample(GeneratedWorkflow):
             kind="value",
             node_type="integer",
             node_version="1.0.1",
-            signature="f0765dbf409c74f0",
+            signature="integer",
         ),
     )
     _workflow_source: ClassVar[str] = "helix4u_load_video_frame__16x9 example@b9f3f614.json"

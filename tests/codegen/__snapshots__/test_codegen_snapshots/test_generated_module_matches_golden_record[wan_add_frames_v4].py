@@ -112,7 +112,7 @@ class ImageToVideoAddFrames(GeneratedWorkflow):
             kind="value",
             node_type="wan_text_encoder",
             node_version="1.0.0",
-            signature="f090cb615c84d732",
+            signature="string",
         ),
         InputSpec(
             index=1,
@@ -122,7 +122,7 @@ class ImageToVideoAddFrames(GeneratedWorkflow):
             kind="value",
             node_type="video",
             node_version="1.0.0",
-            signature="920f4bc0d6a8b498",
+            signature="ref:VideoField",
         ),
         InputSpec(
             index=2,
@@ -132,7 +132,7 @@ class ImageToVideoAddFrames(GeneratedWorkflow):
             kind="value",
             node_type="wan_model_loader",
             node_version="1.0.1",
-            signature="b47cd5b131af4d07",
+            signature="ref:ModelIdentifierField",
         ),
         InputSpec(
             index=3,
@@ -142,7 +142,7 @@ class ImageToVideoAddFrames(GeneratedWorkflow):
             kind="value",
             node_type="wan_model_loader",
             node_version="1.0.1",
-            signature="5b1bb49e2741211d",
+            signature="ref:ModelIdentifierField",
         ),
         InputSpec(
             index=4,
@@ -152,7 +152,7 @@ class ImageToVideoAddFrames(GeneratedWorkflow):
             kind="value",
             node_type="wan_model_loader",
             node_version="1.0.1",
-            signature="5b1bb49e2741211d",
+            signature="ref:ModelIdentifierField",
         ),
         InputSpec(
             index=5,
@@ -162,7 +162,7 @@ class ImageToVideoAddFrames(GeneratedWorkflow):
             kind="value",
             node_type="wan_model_loader",
             node_version="1.0.1",
-            signature="5b1bb49e2741211d",
+            signature="ref:ModelIdentifierField",
         ),
         InputSpec(
             index=6,
@@ -172,7 +172,7 @@ class ImageToVideoAddFrames(GeneratedWorkflow):
             kind="value",
             node_type="wan_model_loader",
             node_version="1.0.1",
-            signature="5b1bb49e2741211d",
+            signature="ref:ModelIdentifierField",
         ),
         InputSpec(
             index=7,
@@ -182,7 +182,7 @@ class ImageToVideoAddFrames(GeneratedWorkflow):
             kind="value",
             node_type="wan_ref_image_encoder",
             node_version="1.2.0",
-            signature="f0765dbf409c74f0",
+            signature="integer",
         ),
         InputSpec(
             index=8,
@@ -192,7 +192,7 @@ class ImageToVideoAddFrames(GeneratedWorkflow):
             kind="value",
             node_type="wan_l2v",
             node_version="1.0.0",
-            signature="f0765dbf409c74f0",
+            signature="integer",
         ),
         InputSpec(
             index=9,
@@ -202,7 +202,7 @@ class ImageToVideoAddFrames(GeneratedWorkflow):
             kind="value",
             node_type="wan_video_denoise",
             node_version="1.0.0",
-            signature="f0765dbf409c74f0",
+            signature="integer",
         ),
         InputSpec(
             index=10,
@@ -212,7 +212,7 @@ class ImageToVideoAddFrames(GeneratedWorkflow):
             kind="value",
             node_type="wan_video_denoise",
             node_version="1.0.0",
-            signature="cddf8275afa15408",
+            signature="number",
         ),
         InputSpec(
             index=11,
@@ -222,7 +222,7 @@ class ImageToVideoAddFrames(GeneratedWorkflow):
             kind="value",
             node_type="wan_video_denoise",
             node_version="1.0.0",
-            signature="647f607e81dc3710",
+            signature="number",
         ),
     )
     _workflow_source: ClassVar[str] = (

@@ -93,7 +93,7 @@ def build_module_model(
         )
 
     canonical = json.dumps(raw, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()  # "\ud800" is JSON
     name_text = workflow.name.strip()
     imported = {name for a in attributes for _, name in a.type.imports()}
     cls = class_name_override or class_name([name_text, file_stem], taken=imported)

@@ -37,12 +37,18 @@ _TRANSLIT = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "Ae", "ø": "o", "Ø": 
                            "Þ": "Th"})  # fmt: skip
 
 
+# Zero-width, one look at each position: linear ("([A-Z]+)([A-Z][a-z])" backtracked through a
+# run of capitals from every start in it, and took minutes on a long label).
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z][a-z])")  # "myValue" -> "my Value"
+_ACRONYM_END = re.compile(r"(?<=[A-Z])(?=[A-Z][a-z])")  # "HTTPServer" -> "HTTP Server"
+
+
 def _ascii_words(text: str) -> list[str]:
     folded = unicodedata.normalize("NFKD", text.translate(_TRANSLIT))
     folded = folded.encode("ascii", "ignore").decode("ascii")
     # split camelCase and acronym boundaries before dropping punctuation
-    folded = re.sub(r"([a-z0-9])([A-Z][a-z])", r"\1 \2", folded)
-    folded = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", folded)
+    folded = _CAMEL.sub(" ", folded)
+    folded = _ACRONYM_END.sub(" ", folded)
     return [w for w in re.split(r"[^A-Za-z0-9]+", folded) if w]
 
 

@@ -3,16 +3,15 @@ black a statement at a time) -> verify with libcst."""
 
 from __future__ import annotations
 
-import json
 import pathlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ivk_runtime.errors import WorkflowError
 from ivk_runtime.workflow import parse_workflow
 
 from .build_model import build_module_model
 from .extensions import TypeExtension
+from .json_input import read_workflow_json
 from .render import render_module, render_workflow_data
 from .schema_source import SchemaSource
 from .typemap import TypeResolver
@@ -27,28 +26,6 @@ class Generated:
     class_name: str
     code: str
     messages: tuple[str, ...]
-
-
-def _read_json(path: pathlib.Path) -> object:
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise WorkflowError(path.name, None, f"cannot read the file: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise WorkflowError(path.name, None, f"not UTF-8 text (byte {exc.start})") from exc
-    try:
-        return json.loads(text, parse_constant=_no_constant)
-    except json.JSONDecodeError as exc:
-        raise WorkflowError(
-            path.name, None, f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-        ) from exc
-    except RecursionError as exc:
-        raise WorkflowError(path.name, None, "not a workflow: JSON nested too deeply") from exc
-
-
-def _no_constant(name: str) -> object:
-    # Python's json takes NaN and Infinity; JSON (and InvokeAI's GUI) does not
-    raise json.JSONDecodeError(f"{name} is not a JSON value", name, 0)
 
 
 def generate_source(
@@ -85,5 +62,5 @@ def generate(
     class_name: str | None = None,
 ) -> Generated:
     return generate_source(
-        _read_json(path), path.name, schema, extensions=extensions, class_name=class_name
+        read_workflow_json(path), path.name, schema, extensions=extensions, class_name=class_name
     )

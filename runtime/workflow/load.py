@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import WorkflowError
 from . import form as form_
-from .jsoncopy import json_copy
+from .jsoncopy import MAX_DEPTH, json_copy, too_deep
 from .migrate import detect_version, migrate
 from .schema import normalize_workflow
 
@@ -74,6 +74,9 @@ def load_workflow(path: str | pathlib.Path) -> Workflow:
 def parse_workflow(data: Any, source: str) -> Workflow:
     """As load_workflow, from already-parsed JSON."""
     source = pathlib.PurePath(source).name or source  # a name, never a path, in messages
+    deep = too_deep(data)
+    if deep is not None:
+        raise WorkflowError(source, _where(data, deep), f"a value nested more than {MAX_DEPTH} levels deep")
     original_version = detect_version(data, source)
     workflow = normalize_workflow(migrate(copy.deepcopy(data), source), source)
     nodes_by_id = _nodes_by_id(workflow)
@@ -153,3 +156,13 @@ def _nodes_by_id(workflow: dict[str, Any]) -> dict[str, dict[str, Any]]:
     for node in workflow["nodes"]:
         by_id.setdefault(node["id"], node)
     return by_id
+
+
+def _where(data: Any, path: list[str | int]) -> str:
+    """A path into the file, as a message names it: the node by its id when it is in one."""
+    if len(path) >= 2 and path[0] == "nodes" and isinstance(path[1], int):
+        node = data["nodes"][path[1]]
+        node_id = node.get("id") if isinstance(node, dict) else None
+        rest = ".".join(str(p) for p in path[2:6])
+        return f"node {node_id!r} ({rest}...)" if node_id is not None else f"nodes[{path[1]}]"
+    return ".".join(str(p) for p in path[:6]) + "..."

@@ -326,3 +326,93 @@ def test_verify_refuses_injected_code(case: str, good_module: str) -> None:
 def test_verify_refuses_what_does_not_parse(good_module: str) -> None:
     with pytest.raises(UnsafeOutput):
         verify_module(good_module + '\n"""unterminated\n')
+
+
+# -- the classes a fuzzer of corpus files found: each a one-line exit 2 or a module -------------
+
+
+def _write_with(tmp_path: pathlib.Path, value_text: str, name: str = "wf.json") -> pathlib.Path:
+    """BASE with the Prefix string's saved value replaced by ``value_text`` (raw JSON text)."""
+    marker = "IVK-VALUE-MARKER"
+    data = copy.deepcopy(BASE)
+    for node in data["nodes"]:
+        if node["id"] == PREFIX_NODE:
+            node["data"]["inputs"]["value"]["value"] = marker
+    text = json.dumps(data, indent=2).replace(f'"{marker}"', value_text)
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _one_line_exit_2(result: Any, *needles: str) -> None:
+    assert result.code == 2, (result.code, result.err[-500:])
+    lines = [ln for ln in result.err.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "Traceback" not in result.err and "internal error" not in result.err, result.err
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+
+
+@pytest.mark.usefixtures("fast_schema")
+@pytest.mark.parametrize("depth", [101, 400, 1000, 5000])
+def test_a_value_nested_very_deep_is_one_line_exit_2(tmp_path: pathlib.Path, depth: int) -> None:
+    path = _write_with(tmp_path, "[" * depth + "]" * depth)
+    result = run_cli([path, "-o", tmp_path / "out.py"])
+    # named by its node where Python's json reads the file, else by line and column
+    _one_line_exit_2(result, "wf.json", "nested more than 100 levels deep")
+    line = next(i for i, ln in enumerate(path.read_text().splitlines(), 1) if "[[[" in ln)
+    assert PREFIX_NODE in result.err or f"line {line} " in result.err, result.err
+    assert not (tmp_path / "out.py").exists()
+
+
+@pytest.mark.usefixtures("fast_schema")
+def test_a_value_nested_50_deep_still_makes_a_module(tmp_path: pathlib.Path) -> None:
+    path = _write_with(tmp_path, "[" * 50 + "]" * 50)
+    assert run_cli([path, "-o", tmp_path / "out.py"]).code == 0 and (tmp_path / "out.py").exists()
+
+
+@pytest.mark.usefixtures("fast_schema")
+def test_an_integer_of_5000_digits_is_one_line_exit_2(tmp_path: pathlib.Path) -> None:
+    path = _write_with(tmp_path, "9" * 5000)
+    _one_line_exit_2(run_cli([path, "-o", tmp_path / "out.py"]), "wf.json", "digits", "line")
+
+
+@pytest.mark.usefixtures("fast_schema")
+def test_nan_is_reported_where_it_is(tmp_path: pathlib.Path) -> None:
+    path = _write_with(tmp_path, "NaN")
+    line = next(i for i, ln in enumerate(path.read_text().splitlines(), 1) if "NaN" in ln)
+    _one_line_exit_2(run_cli([path, "-o", tmp_path / "out.py"]), "wf.json", f"line {line} ")
+
+
+@pytest.mark.usefixtures("fast_schema")
+def test_a_control_character_message_reads_right(tmp_path: pathlib.Path) -> None:
+    path = _write_with(tmp_path, '"a\x01b"')
+    result = run_cli([path, "-o", tmp_path / "out.py"])
+    _one_line_exit_2(result, "wf.json", "control character")
+    assert "at at" not in result.err
+
+
+@pytest.mark.usefixtures("fast_schema")
+def test_a_lone_surrogate_in_a_value_still_makes_a_module(tmp_path: pathlib.Path) -> None:
+    """JSON allows "\\ud800" and InvokeAI's GUI loads it: a module, carrying it exactly."""
+    path = _write_with(tmp_path, '"x\\ud800y"')
+    result = run_cli([path, "-o", tmp_path / "out.py"])
+    assert result.code == 0, result.err
+    module = import_path(tmp_path / "out.py")
+    cls = generated_class(module)
+    assert "x\ud800y" in [getattr(cls(), a) for a in cls.__dataclass_fields__]
+
+
+@pytest.mark.timeout(120)  # a hang guard: the old regex took minutes here (quadratic)
+def test_a_long_run_of_capitals_names_in_linear_time() -> None:
+    import re
+
+    from ivk_codegen.naming import snake_case
+
+    def before(text: str) -> str:  # the regexes of before, for small inputs
+        text = re.sub(r"([a-z0-9])([A-Z][a-z])", r"\1 \2", text)
+        text = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", text)
+        return "_".join(w.lower() for w in re.split(r"[^A-Za-z0-9]+", text) if w)
+
+    for text in ["HTTPServer", "ABCdEFg", "LoRAs", "CFGScale", "myHTTPServerX", "AbCDEf9Gh"]:
+        assert snake_case(text) == before(text), text
+    assert snake_case("A" * 300_000 + "b").endswith("a_ab")

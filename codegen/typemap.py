@@ -18,7 +18,7 @@ from ivk_runtime.graph.schema_index import SchemaIndex
 from ivk_runtime.graph.value_shapes import MODEL_REQUIRED
 
 from .extensions import TypeExtension
-from .pysyntax import Code, string_literal, value_literal
+from .pysyntax import Code, value_literal
 
 __all__ = ["PyType", "TypeResolver", "DefaultError"]
 

@@ -14,9 +14,9 @@ class IvkError(Exception):
     item_ids: tuple[int, ...] = ()
 
     def on_queue(self, batch_ids: list[str] | tuple[str, ...], item_ids: list[int] | tuple[int, ...]) -> IvkError:
-        """Record the runs this error leaves on the queue (once: the first record stays)."""
-        if not self.batch_ids and not self.item_ids:
-            self.batch_ids, self.item_ids = tuple(batch_ids), tuple(item_ids)
+        """Add runs this error leaves on the queue to what it names (every record counts)."""
+        self.batch_ids = tuple(dict.fromkeys([*self.batch_ids, *batch_ids]))
+        self.item_ids = tuple(sorted({*self.item_ids, *item_ids}))
         return self
 
     def __str__(self) -> str:
@@ -66,6 +66,11 @@ class DriftError(IvkError):
             f"{module} was generated for other nodes than the server at {server} has:\n{lines}\n"
             "Regenerate it: ivk-codegen WORKFLOW.json -o MODULE.py --server URL"
         )
+
+
+class DroppedEdgeWarning(UserWarning):
+    """An edge of the workflow that the GUI's validator drops against this server (and so
+    does the graph built here): its target input takes its own value instead."""
 
 
 class DriftWarning(UserWarning):

@@ -9,7 +9,7 @@ from ..api import queue
 from ..api.call import Call
 from ..api.connection_async import AsyncConnection
 from ..concurrency import async_sleep
-from ..errors import RequestTimeout, ServerError, ServerUnreachable
+from ..errors import HTTPStatusError, RequestTimeout, ServerError, ServerUnreachable
 
 __all__ = ["AsyncEnqueuer"]
 
@@ -25,6 +25,7 @@ class AsyncEnqueuer:
         provably never left (the connection was refused); any other lost answer is settled by
         asking the queue for the batch for a grace period."""
         resends = 0
+        after = self._newest  # any item of this batch is newer (another enqueue may move it)
         while True:
             try:
                 response = await self._conn.send(call)
@@ -34,29 +35,35 @@ class AsyncEnqueuer:
                     await async_sleep(queue.RESEND_PAUSES[resends])
                     resends += 1
                     continue
-                return await self._look_for_batch(batch_id, lost)
+                return self._seen(await self._look_for_batch(batch_id, lost, after))
             url = str(response.url)
+            if response.status_code in (502, 503, 504):  # a proxy's answer: it may still land
+                gateway = HTTPStatusError(call.method, url, response.status_code, response.text)
+                return self._seen(await self._look_for_batch(batch_id, gateway, after))
             answer = queue.enqueue_answer(
                 call, url, response.status_code, response.text, locate,
                 token_sent=self._conn.token_sent,
             )  # fmt: skip
             if not answer.listed:  # InvokeAI 5: the answer names no items; the queue does
-                found = await self._find(batch_id)
+                found = await self._find(batch_id, after)
                 answer = queue.Enqueued(batch_id, found.item_ids if found else [], answer.requested)
                 queue.check_complete(answer)
-            self._newest = max([self._newest, *answer.item_ids])
-            return answer
+            return self._seen(answer)
 
-    async def _find(self, batch_id: str) -> queue.Enqueued | None:
-        return await self._conn.drive(queue.find_batch(self.queue_id, batch_id, after=self._newest))
+    def _seen(self, answer: queue.Enqueued) -> queue.Enqueued:
+        self._newest = max([self._newest, *answer.item_ids])
+        return answer
 
-    async def _look_for_batch(self, batch_id: str, lost: ServerError) -> queue.Enqueued:
+    async def _find(self, batch_id: str, after: int = 0) -> queue.Enqueued | None:
+        return await self._conn.drive(queue.find_batch(self.queue_id, batch_id, after=after))
+
+    async def _look_for_batch(self, batch_id: str, lost: ServerError, after: int) -> queue.Enqueued:
         """The batch of an enqueue whose answer was lost, once the queue shows it; else
         ``lost``, naming the batch."""
         for pause in queue.LOST_ENQUEUE_LOOKS:
             await async_sleep(pause)
             try:
-                found = await self._find(batch_id)
+                found = await self._find(batch_id, after)
             except ServerError:
                 continue  # still unreachable: look again
             if found is not None:

@@ -10,7 +10,7 @@ from ..api import queue
 from ..api.call import Call
 from ..api.connection_sync import Connection
 from ..concurrency import sleep
-from ..errors import RequestTimeout, ServerError, ServerUnreachable
+from ..errors import HTTPStatusError, RequestTimeout, ServerError, ServerUnreachable
 
 __all__ = ["Enqueuer"]
 
@@ -26,6 +26,7 @@ class Enqueuer:
         provably never left (the connection was refused); any other lost answer is settled by
         asking the queue for the batch for a grace period."""
         resends = 0
+        after = self._newest  # any item of this batch is newer (another enqueue may move it)
         while True:
             try:
                 response = self._conn.send(call)
@@ -35,29 +36,35 @@ class Enqueuer:
                     sleep(queue.RESEND_PAUSES[resends])
                     resends += 1
                     continue
-                return self._look_for_batch(batch_id, lost)
+                return self._seen(self._look_for_batch(batch_id, lost, after))
             url = str(response.url)
+            if response.status_code in (502, 503, 504):  # a proxy's answer: it may still land
+                gateway = HTTPStatusError(call.method, url, response.status_code, response.text)
+                return self._seen(self._look_for_batch(batch_id, gateway, after))
             answer = queue.enqueue_answer(
                 call, url, response.status_code, response.text, locate,
                 token_sent=self._conn.token_sent,
             )  # fmt: skip
             if not answer.listed:  # InvokeAI 5: the answer names no items; the queue does
-                found = self._find(batch_id)
+                found = self._find(batch_id, after)
                 answer = queue.Enqueued(batch_id, found.item_ids if found else [], answer.requested)
                 queue.check_complete(answer)
-            self._newest = max([self._newest, *answer.item_ids])
-            return answer
+            return self._seen(answer)
 
-    def _find(self, batch_id: str) -> queue.Enqueued | None:
-        return self._conn.drive(queue.find_batch(self.queue_id, batch_id, after=self._newest))
+    def _seen(self, answer: queue.Enqueued) -> queue.Enqueued:
+        self._newest = max([self._newest, *answer.item_ids])
+        return answer
 
-    def _look_for_batch(self, batch_id: str, lost: ServerError) -> queue.Enqueued:
+    def _find(self, batch_id: str, after: int = 0) -> queue.Enqueued | None:
+        return self._conn.drive(queue.find_batch(self.queue_id, batch_id, after=after))
+
+    def _look_for_batch(self, batch_id: str, lost: ServerError, after: int) -> queue.Enqueued:
         """The batch of an enqueue whose answer was lost, once the queue shows it; else
         ``lost``, naming the batch."""
         for pause in queue.LOST_ENQUEUE_LOOKS:
             sleep(pause)
             try:
-                found = self._find(batch_id)
+                found = self._find(batch_id, after)
             except ServerError:
                 continue  # still unreachable: look again
             if found is not None:

@@ -27,10 +27,11 @@ def safe_filename(name: str) -> str:
         or any(ord(c) < 32 or ord(c) == 127 for c in name)
         or ":" in name
         or name.startswith(".")  # no hidden files (".png", ".bashrc")
+        or len(name) > _MAX_NAME  # cut, two long names could be one file
     )
     if bad:
-        raise ValueError(f"unsafe image name from the server: {name!r}")
-    return name[:_MAX_NAME]
+        raise ValueError(f"unsafe image name from the server: {name[:300]!r}")
+    return name
 
 
 def thumbnail_name(image_name: str) -> str:

@@ -10,8 +10,6 @@ its own, where the server validates it as a base graph.
 
 from __future__ import annotations
 
-import json
-import math
 import pathlib
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -20,7 +18,7 @@ from typing import Any
 
 import warnings
 
-from ..errors import DriftError, DriftWarning, UnrunnableWorkflow
+from ..errors import DriftError, DriftWarning, DroppedEdgeWarning, UnrunnableWorkflow
 from ..graph import build_graph
 from ..graph.checks import load_problems, upstream_nodes
 from ..graph.drift import Expectation, drift
@@ -315,9 +313,10 @@ def check_runnable(
 ) -> None:
     """Refuse what the server would run without a node (see ``graph.checks``), naming the
     node, its type and the Form inputs that feed it."""
-    problems = [
-        p for p in load_problems(workflow.data, templates_for(schema)) if p.kind != "dropped-edge"
-    ]
+    found = load_problems(workflow.data, templates_for(schema))
+    for edge in (p for p in found if p.kind == "dropped-edge"):
+        warnings.warn(f"{workflow.source}: {edge.message}", DroppedEdgeWarning, stacklevel=4)
+    problems = [p for p in found if p.kind != "dropped-edge"]
     if not problems:
         return
     names = dict(attribute_names or {})

@@ -7,12 +7,11 @@ holding just the outputs; the whole queue item is fetched when ``queue_item`` is
 
 from __future__ import annotations
 
-import builtins
 import datetime
 import pathlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any
 
 from ..errors import IvkError, RunCanceled, RunFailed
 from .outputs import OutputImage, OutputVideo, _ImageOwner, _is_async, node_outputs, output_images, output_videos

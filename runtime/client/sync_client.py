@@ -18,8 +18,8 @@ import httpx
 from ..api import app, boards, images, models, queue, videos
 from ..api.connection_sync import Connection
 from ..api.call import Call, base_headers, check_status
-from ..concurrency import IS_SYNC, sleep, to_thread
-from ..errors import IvkError, RequestTimeout, ServerError, ServerUnreachable
+from ..concurrency import IS_SYNC, to_thread
+from ..errors import IvkError
 from ..events import EventTransport, ProgressEvent, Waiter, check_transport, event_nodes
 from ..events.stream_sync import EventStream
 from ..events.wait_sync import wait_sync
@@ -30,7 +30,7 @@ from .enqueue_sync import Enqueuer
 from .files import atomic_write, safe_filename, thumbnail_name
 from .plan import build_plans, check_drift, check_runnable, form_maps, local_paths, resolve_uploads
 from .resolver import CachedResolver, NeedServer
-from .results import RunResult, build_result, failure, first_failure
+from .results import RunResult, build_result, first_failure
 from .submission import Submission, make_submission
 
 if TYPE_CHECKING:
@@ -360,7 +360,7 @@ class InvokeAIClient:
         expected = {i: event_nodes(plan.graph) for plan, ids in submission.plans for i in ids}
         try:
             results = self._wait_items(
-                submission.item_ids, remaining, progress, generation, expected
+                submission.item_ids, remaining, progress, generation, expected, submission
             )
         except IvkError as lost:  # the runs are on the queue: the error says which
             raise lost.on_queue(submission.batch_ids, submission.item_ids)
@@ -379,7 +379,9 @@ class InvokeAIClient:
         progress: Callable[[ProgressEvent], None] | None,
         generation: int | None,
         expected: Mapping[int, frozenset[str] | None] | None = None,
+        submission: Submission | None = None,
     ) -> list[RunResult]:
+        """``submission``: what the caller enqueued (else the remembered one of each item)."""
         waiter = Waiter(
             item_ids,
             now=time.monotonic(),
@@ -387,18 +389,18 @@ class InvokeAIClient:
             generation=generation,
             expected=expected,
         )
-        timeout_each = self.timeout
 
         def fetch(item_id: int) -> dict[str, Any]:
-            return dict(
-                self._json(queue.queue_item_call(self.queue_id, item_id, timeout=timeout_each))
-            )
+            # no fetch outlasts the wait's own time by much (one more second to answer)
+            left = None if waiter.deadline is None else waiter.deadline - time.monotonic() + 1.0
+            limit = self.timeout if left is None else max(1.0, min(self.timeout, left))
+            return dict(self._json(queue.queue_item_call(self.queue_id, item_id, timeout=limit)))
 
         finals = wait_sync(waiter, self._events, fetch, progress)
         return [
             build_result(
                 finals[i],
-                self._submissions.get(i),
+                submission if submission is not None and i in submission.value_index else self._submissions.get(i),
                 self,
                 complete=i not in waiter.from_events,
             )

@@ -1,8 +1,10 @@
 """Events buffered per queue item, so whoever reads the stream, no waiter misses an event that
-arrived before it looked (pure; bounded)."""
+arrived before it looked (no I/O; bounded). A lock keeps it whole: the threads of a sync client
+take from it while the one reading feeds it."""
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Iterable
 
@@ -22,8 +24,13 @@ class EventHub:
         self._lost: OrderedDict[int, None] = OrderedDict()
         self._max_items = max_items
         self._max_events = max_events
+        self._lock = threading.Lock()
 
     def feed(self, events: Iterable[SocketEvent]) -> None:
+        with self._lock:
+            self._feed(events)
+
+    def _feed(self, events: Iterable[SocketEvent]) -> None:
         for event in events:
             if event.data.get("queue_id", self.queue_id) != self.queue_id:
                 continue
@@ -62,16 +69,18 @@ class EventHub:
 
     def take(self, item_ids: Iterable[int]) -> list[SocketEvent]:
         out: list[SocketEvent] = []
-        for item_id in item_ids:
-            out.extend(self._items.pop(item_id, ()))
+        with self._lock:
+            for item_id in item_ids:
+                out.extend(self._items.pop(item_id, ()))
         return out
 
     def take_lost(self, item_ids: Iterable[int]) -> set[int]:
         """Which of ``item_ids`` lost events since last asked (a bounded memory, so a waiter
         asks every time it takes)."""
-        lost = {i for i in item_ids if i in self._lost}
-        for i in lost:
-            del self._lost[i]
+        with self._lock:
+            lost = {i for i in item_ids if i in self._lost}
+            for i in lost:
+                del self._lost[i]
         return lost
 
 

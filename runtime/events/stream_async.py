@@ -38,6 +38,8 @@ class AsyncEventStream:
         self.state = StreamState(base_url, headers, queue_id, token, connect_timeout, transport)
         self._gate = AsyncGate()
         self._ws: AsyncWebSocket | None = None
+        self._closing: list[AsyncWebSocket] = []  # dropped, maybe not yet shut: ``aclose`` waits
+        self.closed = False
 
     @property
     def hub(self) -> EventHub:
@@ -71,6 +73,8 @@ class AsyncEventStream:
 
     async def _connect(self, now: float) -> int | None:
         st = self.state
+        if self.closed:  # a wait still running as its client closes: it polls from now on
+            return None
         if st.ready and not st.idle(now):
             return st.generation
         self._drop_ws()
@@ -169,9 +173,12 @@ class AsyncEventStream:
         ws, self._ws = self._ws, None
         if ws is not None:
             ws.close()
+            self._closing = [w for w in self._closing if not w.done] + [ws]
 
     async def aclose(self) -> None:
+        self.closed = True
         self.state.proto = None
-        ws, self._ws = self._ws, None
-        if ws is not None:
+        self._drop_ws()
+        closing, self._closing = self._closing, []
+        for ws in closing:
             await ws.aclose()

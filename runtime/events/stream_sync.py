@@ -39,6 +39,8 @@ class EventStream:
         self.state = StreamState(base_url, headers, queue_id, token, connect_timeout, transport)
         self._gate = Gate()
         self._ws: WebSocket | None = None
+        self._closing: list[WebSocket] = []  # dropped, maybe not yet shut: ``close`` waits
+        self.closed = False
 
     @property
     def hub(self) -> EventHub:
@@ -72,6 +74,8 @@ class EventStream:
 
     def _connect(self, now: float) -> int | None:
         st = self.state
+        if self.closed:  # a wait still running as its client closes: it polls from now on
+            return None
         if st.ready and not st.idle(now):
             return st.generation
         self._drop_ws()
@@ -170,9 +174,12 @@ class EventStream:
         ws, self._ws = self._ws, None
         if ws is not None:
             ws.close()
+            self._closing = [w for w in self._closing if not w.done] + [ws]
 
     def close(self) -> None:
+        self.closed = True
         self.state.proto = None
-        ws, self._ws = self._ws, None
-        if ws is not None:
+        self._drop_ws()
+        closing, self._closing = self._closing, []
+        for ws in closing:
             ws.close()

@@ -222,12 +222,13 @@ class Waiter:
         pending = self.unfinished
         if not pending:
             return Done()
+        for item_id in pending:  # even past the deadline: a run never looked at may be done
+            track = self.tracks[item_id]
+            if track.needs_fetch and (track.last_fetch == float("-inf") or self.deadline is None or now < self.deadline):
+                return Fetch(item_id)
         if self.deadline is not None and now >= self.deadline:
             first = self.tracks[pending[0]]
             return Expired(pending[0], first.status)
-        for item_id in pending:
-            if self.tracks[item_id].needs_fetch:
-                return Fetch(item_id)
         first_id = pending[0]
         first = self.tracks[first_id]
         remaining = self.deadline - now if self.deadline is not None else None

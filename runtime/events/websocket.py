@@ -36,9 +36,14 @@ def frame_size(text: str) -> int:
     return n + (2 if n < 126 else 4 if n < 1 << 16 else 10)
 
 
-def _refused(exc: Exception) -> UpgradeRefused:
+def _refused(exc: Exception) -> Exception:
+    """UpgradeRefused when the answer says this server or transport does not upgrade; a 5xx
+    (a proxy while InvokeAI restarts) is a lost session instead, tried again later."""
     if isinstance(exc, WebSocketUpgradeError):
-        return UpgradeRefused(f"the server answered the upgrade with {exc.response.status_code}")
+        status = exc.response.status_code
+        if status >= 500:
+            return ConnectionError(f"the websocket upgrade was answered {status}")
+        return UpgradeRefused(f"the server answered the upgrade with {status}")
     return UpgradeRefused(f"the transport cannot upgrade to a websocket ({type(exc).__name__})")
 
 
@@ -95,6 +100,7 @@ class WebSocket:
     def __init__(self, stack: contextlib.ExitStack, session: InlineSession) -> None:
         self._stack = stack
         self._session = session
+        self._done = False
 
     @property
     def bytes_read(self) -> int:
@@ -108,7 +114,12 @@ class WebSocket:
         """The next message, or None if none came within ``timeout``."""
         return self._session.read_text(timeout)
 
+    @property
+    def done(self) -> bool:
+        return self._done
+
     def close(self) -> None:
+        self._done = True
         with contextlib.suppress(Exception):  # the connection may be gone already
             self._stack.close()
 
@@ -150,6 +161,10 @@ class AsyncWebSocket:
             return None
         self.bytes_read += frame_size(text)
         return text
+
+    @property
+    def done(self) -> bool:
+        return self._owner.done()
 
     def close(self) -> None:
         """Ask the owner task to end the session (it does so on its own)."""

@@ -21,7 +21,7 @@ from .connectors import (
     resolve_connector_source,
 )
 from .field_types import are_types_compatible, are_types_equal, is_single_collection_pair, to_item_type
-from .templates import COLLECTION, SINGLE, FieldType, InputTemplate, NodeTemplate, OutputTemplate
+from .templates import SINGLE, FieldType, InputTemplate, NodeTemplate, OutputTemplate
 
 __all__ = ["edge_issues", "input_template", "valid_edges"]
 

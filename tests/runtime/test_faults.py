@@ -515,3 +515,20 @@ def test_a_refused_enqueue_is_sent_at_most_as_often_as_resends_allow() -> None:
     with sync_client(always_refused) as client, pytest.raises(ServerUnreachable):
         client.enqueue(blur_chain(), [{0: 10}])
     assert server.calls[POST_ENQUEUE] == 1 + len(queue.RESEND_PAUSES)
+
+
+def test_a_gateway_503_to_an_enqueue_is_looked_for_not_taken_as_a_failure() -> None:
+    """A proxy answering 503 while the request still reaches InvokeAI: found on the queue."""
+    server = LossyServer(httpx.RemoteProtocolError)
+    original = server.__call__
+
+    def gateway(request: httpx.Request) -> httpx.Response:
+        if request.url.path == f"{Q}/enqueue_batch" and server.calls[POST_ENQUEUE] == 0:
+            server.calls[POST_ENQUEUE] += 1
+            server.batches[json.loads(request.content)["batch"]["batch_id"]] = [1]  # it landed
+            return httpx.Response(503, text="upstream busy")
+        return original(request)
+
+    with sync_client(gateway) as client:
+        submission = client.enqueue(blur_chain(), [{0: 10}])
+    assert submission.item_ids == [1] and server.calls[POST_ENQUEUE] == 1

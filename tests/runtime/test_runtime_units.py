@@ -601,3 +601,18 @@ def test_drift_lets_a_field_take_more_kinds_but_not_fewer(schema: SchemaIndex) -
     assert check("string", node_version=version or "") == ([], [])  # same version: same node
     errors, _ = check("number", field="blur_radius")
     assert errors == ["attribute 'r': the server's img_blur has no field 'blur_radius' (node img_blur 0.0.1 -> " + f"{version})"]
+
+
+def test_an_error_names_every_batch_it_is_told_of() -> None:
+    from ivk_runtime.errors import ServerUnreachable
+
+    err = ServerUnreachable("http://x", "down").on_queue(["b3"], [])
+    err.on_queue(["b1", "b2", "b3"], [4, 1, 2])
+    assert err.batch_ids == ("b3", "b1", "b2") and err.item_ids == (1, 2, 4)
+
+
+def test_a_wait_past_its_deadline_still_looks_at_an_item_never_looked_at() -> None:
+    w = Waiter([1], now=0.0, timeout=0.5)
+    assert w.step(0.6, generation=3) == Fetch(1)  # it may long be done
+    w.on_item({"item_id": 1, "status": "pending"}, 0.6)
+    assert w.step(0.6, generation=3) == Expired(1, "pending")

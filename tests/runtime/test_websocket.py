@@ -193,7 +193,7 @@ def test_auto_takes_long_polling_when_the_upgrade_is_refused() -> None:
     try:
         assert stream.ensure(time.monotonic()) == 1
         assert stream.transport == "polling" and ws_server.connections == 1
-        stream.close()
+        stream.state.proto = None  # the session is gone: the next one is made afresh
         assert stream.ensure(time.monotonic()) == 2
         assert ws_server.connections == 1  # refused once: not asked again
     finally:
@@ -319,3 +319,36 @@ async def test_a_silent_websocket_still_notices_the_end_at_the_safety_poll(
         with InvokeAIClient(ws_server.url, transport=routed(rest), events="websocket") as client:
             result = client.run(blur_chain(), {0: 10}, timeout=30)
     assert result.status == "completed" and time.monotonic() - t0 < 5
+
+
+def test_a_5xx_to_the_upgrade_is_a_lost_session_not_a_refusal() -> None:
+    """A proxy's 502 while InvokeAI restarts must not turn websockets off for good."""
+    calls = {"upgrades": 0}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.headers.get("upgrade", "").lower() == "websocket":
+            calls["upgrades"] += 1
+            return httpx.Response(502, text="bad gateway")
+        return FakeServer(["completed"])(request)
+
+    http = httpx.Client(transport=httpx.MockTransport(handler))
+    stream = EventStream(http, "http://invoke.test", {}, "default", None, 5.0, transport="auto")
+    try:
+        assert stream.ensure(time.monotonic()) is None  # lost: poll the item for now
+        assert stream.state.use_ws  # and try the websocket again later
+        assert calls["upgrades"] == 1
+    finally:
+        stream.close()
+        http.close()
+
+
+def test_a_closed_stream_does_not_connect_again(ws_server: FakeWebSocketServer) -> None:
+    """A wait still running as its client closes polls instead of opening a new session."""
+    http = httpx.Client(transport=routed(FakeServer(["completed"])))
+    stream = EventStream(http, ws_server.url, {}, "default", None, 5.0, transport="websocket")
+    try:
+        assert stream.ensure(time.monotonic()) == 1
+        stream.close()
+        assert stream.ensure(time.monotonic()) is None and ws_server.connections == 1
+    finally:
+        http.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import pathlib
 import sys
 from collections.abc import Sequence
@@ -15,7 +16,7 @@ from .drift_check import recorded_expectations
 from .extensions import load_extensions
 from .naming import snake_case
 from .pipeline import Generated, generate
-from .schema_source import load_schema
+from .schema_source import bundled_schema_name, load_schema
 from .writer import diff, is_current, write_if_changed
 
 __all__ = ["main"]
@@ -27,15 +28,30 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="ivk-codegen",
         description="Generate a typed Python module from exported InvokeAI workflow JSON files.",
-        epilog="Exit status: 0 ok, 1 a module is stale (--check), 2 bad input. "
-        "With several inputs nothing is written unless every one of them generates.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=(
+            "examples:\n"
+            "  ivk-codegen my_workflow.json -o my_workflow.py\n"
+            "  ivk-codegen workflows/ -o generated/          # a module per workflow\n"
+            "  ivk-codegen wf.json -o wf.py --check          # CI: exit 1 if stale or drifted\n"
+            "  ivk-codegen wf.json -o wf.py --diff           # show what would change\n"
+            "  ivk-codegen wf.json -o wf.py --server http://localhost:9090\n\n"
+            f"Types come from the bundled schema ({_bundled()}) unless --schema or --server\n"
+            "says otherwise.\n"
+            "Exit status: 0 ok, 1 a module is stale or drifted (--check), 2 bad input.\n"
+            "With several inputs nothing is written unless every one of them generates."
+        ),
     )
     p.add_argument("inputs", nargs="+", type=pathlib.Path, metavar="WORKFLOW",
                    help="workflow .json files, or directories of them")  # fmt: skip
-    p.add_argument("-o", "--output", type=pathlib.Path,
-                   help="output .py file; a directory for several inputs (default: stdout)")  # fmt: skip
-    p.add_argument("--check", action="store_true",
-                   help="write nothing; exit 1 and print a diff when an output is stale")  # fmt: skip
+    p.add_argument("-o", "--output", metavar="OUT",
+                   help="output .py file, or a directory (made if missing; needed for several "
+                        "inputs; a trailing / says directory) (default: stdout)")  # fmt: skip
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--check", action="store_true",
+                      help="write nothing; exit 1 and print a diff when an output is stale")  # fmt: skip
+    mode.add_argument("--diff", action="store_true",
+                      help="write nothing; print what would change")  # fmt: skip
     src = p.add_mutually_exclusive_group()
     src.add_argument("--schema", metavar="FILE", help="InvokeAI OpenAPI schema JSON to type from")
     src.add_argument("--server", metavar="URL",
@@ -46,6 +62,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="no warnings or renames on stderr")
     p.add_argument("--version", action="version", version=f"ivk-codegen {__version__}")
     return p
+
+
+def _bundled() -> str:
+    try:
+        return bundled_schema_name().removesuffix(".json")
+    except IvkError:
+        return "missing from this install"
 
 
 def _expand(inputs: Sequence[pathlib.Path]) -> list[pathlib.Path]:
@@ -69,16 +92,30 @@ def _fail(message: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:  # `ivk-codegen ... --check | head`: the reader left, nothing is wrong
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so that Python's exit flush does not fail too
+        return EXIT_STALE if argv is not None and "--check" in argv else EXIT_OK
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
+    raw_output: str | None = args.output
+    args.output = pathlib.Path(raw_output) if raw_output is not None else None
     files = _expand(args.inputs)
     if not files:
         return _fail("no workflow .json files found in " + ", ".join(map(str, args.inputs)))
     many = len(files) > 1 or any(p.is_dir() for p in args.inputs)
     if many and args.class_name:
         return _fail("--class-name needs exactly one input file")
-    if args.check and args.output is None:
-        return _fail("--check needs -o/--output to compare against")
-    out_dir = args.output if args.output is not None and (many or args.output.is_dir()) else None
+    if (args.check or args.diff) and args.output is None:
+        return _fail(f"--{'check' if args.check else 'diff'} needs -o/--output to compare against")
+    if many and args.output is None:
+        return _fail(f"{len(files)} workflows need -o DIR: a directory to write their modules into")
+    wants_dir = raw_output is not None and raw_output.endswith(("/", os.sep))
+    out_dir = args.output if args.output is not None and (many or wants_dir or args.output.is_dir()) else None
 
     try:
         schema = load_schema(args.schema, args.server)
@@ -119,6 +156,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     status = EXIT_OK
     for target, (_, gen) in zip(targets, results):
+        if args.diff:
+            if not is_current(target, gen.code):
+                sys.stdout.write(diff(target, gen.code))
+            continue
         if args.check:
             errors, notes = drift(recorded_expectations(target), schema.index)
             for note in notes:
@@ -131,8 +172,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 sys.stdout.write(diff(target, gen.code))
                 print(f"ivk-codegen: {target} is stale", file=sys.stderr)
                 status = EXIT_STALE
-        elif write_if_changed(target, gen.code) and not args.quiet:
-            print(f"wrote {target}", file=sys.stderr)
+        else:
+            try:
+                written = write_if_changed(target, gen.code)
+            except OSError as exc:  # a file where a directory must be, a full disk, no rights
+                return _fail(f"cannot write {target}: {exc.strerror or exc}")
+            if written and not args.quiet:
+                print(f"wrote {target}", file=sys.stderr)
     return status
 
 

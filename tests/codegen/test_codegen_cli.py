@@ -451,3 +451,54 @@ def test_a_write_sweeps_temp_files_a_killed_run_left_behind(tmp_path: pathlib.Pa
     assert write_if_changed(target, "X = 1\n")
     assert target.read_text() == "X = 1\n"
     assert not stale.exists() and fresh.exists() and other.exists()  # only this file's, only old
+
+
+# -- the conventions users bring from black, ruff and ariadne-codegen ---------------------------
+
+
+def test_several_inputs_without_o_are_refused(tmp_path: pathlib.Path) -> None:
+    result = run_cli([BLUR, OWN / "nested_form.json"])
+    assert result.code == 2 and result.out == "" and "-o DIR" in result.err
+
+
+def test_o_with_a_trailing_slash_makes_the_directory(tmp_path: pathlib.Path) -> None:
+    out = tmp_path / "newdir"
+    result = run_cli([BLUR, "-o", f"{out}/"])
+    assert result.code == 0, result.err
+    assert out.is_dir() and [p.name for p in out.iterdir()] == ["blur_image.py"]
+
+
+def test_a_write_error_is_one_line_exit_2(tmp_path: pathlib.Path) -> None:
+    blocker = tmp_path / "file.json"
+    blocker.write_text("{}")
+    result = run_cli([BLUR, "-o", blocker / "x.py"])
+    assert result.code == 2 and "Traceback" not in result.err
+    assert len(result.err.strip().splitlines()) == 1 and "cannot write" in result.err
+
+
+def test_diff_prints_what_would_change_and_writes_nothing(tmp_path: pathlib.Path) -> None:
+    target = tmp_path / "blur.py"
+    assert run_cli([BLUR, "-o", target]).code == 0
+    target.write_text(target.read_text().replace("= 64\n", "= 65\n", 1))
+    before = _snapshot(tmp_path)
+    result = run_cli([BLUR, "-o", target, "--diff"])
+    assert result.code == 0 and "-" in result.out and "= 65" in result.out and "= 64" in result.out
+    assert _snapshot(tmp_path) == before
+    assert run_cli([BLUR, "-o", target, "--diff", "--check"]).code == 2  # one or the other
+
+
+def test_check_into_a_closed_pipe_is_quiet(tmp_path: pathlib.Path) -> None:
+    import subprocess
+
+    target = tmp_path / "blur.py"
+    # a missing module: --check prints the whole module as a diff, far more than `head` reads
+    cmd = f"{sys.executable} -m ivk_codegen {BLUR} -o {target} --check | head -1"
+    done = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True, timeout=120)
+    assert done.stdout.startswith("--- ") and "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
+
+
+def test_python_m_ivk_codegen_is_the_command_and_help_names_the_schema() -> None:
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-m", "ivk_codegen", "--help"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "examples:" in done.stdout and "invokeai-6.14.2" in done.stdout

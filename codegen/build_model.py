@@ -36,6 +36,11 @@ def build_module_model(
     file_stem: str = "",
 ) -> ModuleModel:
     messages = list(workflow.warnings)
+    if not workflow.inputs:
+        messages.append(
+            "warning: the workflow's Form has no inputs, so the class has no attributes: in "
+            "InvokeAI's workflow editor, drag the fields to drive into the Form, then export again"
+        )
     typed: list[tuple[FormInput, PyType, str | None]] = []
     unknown_types: dict[str, str] = {}
     for inp in workflow.inputs:

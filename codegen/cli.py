@@ -56,6 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     src.add_argument("--schema", metavar="FILE", help="InvokeAI OpenAPI schema JSON to type from")
     src.add_argument("--server", metavar="URL",
                      help="read the schema from a running InvokeAI server (your node packs)")  # fmt: skip
+    p.add_argument("--token", metavar="TOKEN",
+                   help="with --server: a multi-user server's token (default: $INVOKEAI_TOKEN)")  # fmt: skip
     p.add_argument("--class-name", help="the generated class's name (one input only)")
     p.add_argument("--extension", action="append", default=[], metavar="MODULE",
                    help="a module with IVK_TYPE_EXTENSIONS for custom field types (repeatable)")  # fmt: skip
@@ -118,7 +120,7 @@ def _main(argv: Sequence[str] | None) -> int:
     out_dir = args.output if args.output is not None and (many or wants_dir or args.output.is_dir()) else None
 
     try:
-        schema = load_schema(args.schema, args.server)
+        schema = load_schema(args.schema, args.server, args.token)
         extensions = load_extensions(args.extension)
     except (IvkError, ValueError) as exc:
         return _fail(str(exc))

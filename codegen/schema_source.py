@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from importlib import resources
 
@@ -29,20 +30,32 @@ def bundled_schema_name() -> str:
     return names[-1]
 
 
-def load_schema(schema_file: str | None = None, server: str | None = None) -> SchemaSource:
+def load_schema(
+    schema_file: str | None = None, server: str | None = None, token: str | None = None
+) -> SchemaSource:
+    """``token`` (else $INVOKEAI_TOKEN, as the runtime reads it) for a multi-user server."""
     if server:
         import httpx  # only needed here; keeps the common path's start-up light
 
         base = server.rstrip("/")
         url = base + "/openapi.json"
+        token = token or os.environ.get("INVOKEAI_TOKEN") or None
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
         try:
-            response = httpx.get(url, timeout=30.0)
+            response = httpx.get(url, timeout=30.0, headers=headers)
             response.raise_for_status()
             index = SchemaIndex(response.json(), source=url)
             # the schema's info.version is the API's, not InvokeAI's: ask the app
-            version = httpx.get(base + "/api/v1/app/version", timeout=30.0).json().get("version")
+            answer = httpx.get(base + "/api/v1/app/version", timeout=30.0, headers=headers)
+            version = answer.json().get("version")
+        except httpx.HTTPStatusError as exc:
+            status = exc.response.status_code
+            hint = (" (a multi-user server: pass --token or set INVOKEAI_TOKEN)" if status in (401, 403) and not token
+                    else " (the token was refused)" if status in (401, 403) else "")  # fmt: skip
+            raise SchemaError(f"cannot read the schema from {url}: it answered {status}{hint}") from exc
         except (httpx.HTTPError, ValueError, AttributeError) as exc:
-            raise SchemaError(f"cannot read the schema from {url}: {exc}") from exc
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise SchemaError(f"cannot read the schema from {url}: {reason}") from exc
         return SchemaSource(index, f"InvokeAI {version or '?'} (from --server)", False)
     if schema_file:
         index = SchemaIndex.from_file(schema_file)

@@ -5,6 +5,7 @@ planning from ``plan``, waiting from ``events``; this module ties them together.
 
 from __future__ import annotations
 
+import os
 import pathlib
 import time
 import types
@@ -58,13 +59,16 @@ class InvokeAIClient:
         queue_id: str = "default",
         events: EventTransport = "auto",
     ) -> None:
-        """``events``: how to wait for runs. "auto" takes a websocket to the server's
+        """``token``: a multi-user server's bearer token (default: $INVOKEAI_TOKEN).
+        ``events``: how to wait for runs. "auto" takes a websocket to the server's
         socket.io through this client's httpx client (``http_client=`` or ``transport=`` if
         given), and long-polling where the upgrade is refused or the transport cannot make one;
         "websocket" and "polling" insist; "off" polls each queue item."""
         self.base_url = base_url.rstrip("/")
         self.queue_id = queue_id
         self.timeout = timeout
+        if token is None:  # as ivk-codegen --server reads it
+            token = os.environ.get("INVOKEAI_TOKEN") or None
         headers = base_headers(token)
         self._owns_http = http_client is None
         http = http_client or httpx.Client(transport=transport, timeout=timeout)

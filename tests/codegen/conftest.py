@@ -37,10 +37,10 @@ def fast_schema(monkeypatch: pytest.MonkeyPatch, bundled_schema: SchemaSource) -
 
     real = load_schema
 
-    def cached(schema_file: str | None = None, server: str | None = None) -> SchemaSource:
+    def cached(schema_file: str | None = None, server: str | None = None, token: str | None = None) -> SchemaSource:
         if schema_file is None and server is None:
             return bundled_schema
-        return real(schema_file, server)
+        return real(schema_file, server, token)
 
     monkeypatch.setattr(cli, "load_schema", cached)
     yield

@@ -62,3 +62,22 @@ async def test_async_a_good_token_runs(multiuser_url: str, token: str) -> None:
     async with AsyncInvokeAIClient(multiuser_url, token=token) as client:
         result = await client.run(blur_chain(), {0: 15, 1: 6}, timeout=60)
     assert result.status == "completed" and result.images[0].width == 15
+
+
+def test_codegen_server_takes_a_token(
+    multiuser_url: str, token: str, tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """(InvokeAI 6.14 serves its schema to anyone, even in multi-user mode: the token is for
+    servers that do not.)"""
+    from ivk_codegen.cli import main as codegen
+
+    workflow = pathlib.Path(__file__).resolve().parents[1] / "workflows" / "blur_image.json"
+    monkeypatch.delenv("INVOKEAI_TOKEN", raising=False)
+    assert codegen([str(workflow), "-o", str(tmp_path / "a.py"), "-q", "--server", multiuser_url]) == 0
+    assert codegen([str(workflow), "-o", str(tmp_path / "b.py"), "-q", "--server", multiuser_url, "--token", token]) == 0
+    monkeypatch.setenv("INVOKEAI_TOKEN", token)  # as the runtime reads it
+    assert codegen([str(workflow), "-o", str(tmp_path / "c.py"), "-q", "--server", multiuser_url]) == 0
+    texts = {(tmp_path / f"{n}.py").read_text() for n in "abc"}
+    assert len(texts) == 1 and token not in texts.pop()  # the token never reaches the module
+    with InvokeAIClient(multiuser_url) as client:  # $INVOKEAI_TOKEN for the runtime too
+        assert client.run(blur_chain(), {0: 16, 1: 6}, timeout=60).status == "completed"

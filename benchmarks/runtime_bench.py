@@ -311,7 +311,7 @@ def measure(url: str) -> int:
         (c, p): [] for c in columns for p in patterns
     }
     phases = {c: Phases() for c in columns}
-    waited: dict[str, list[float]] = {c: [] for c in columns if c != "off"}
+    waited: dict[str, list[float]] = {c: [] for c in columns}
     for block in range(2):
         for pattern, between in patterns.items():
             for k, column in enumerate(columns):
@@ -378,7 +378,7 @@ def measure(url: str) -> int:
         row("  overhead per run, p90", [ms(pct(o, 0.9)) for o in cells])
     row(
         "bytes read per run while waiting",
-        [f"{statistics.median(waited[c]):,.0f}" if c in waited else "-" for c in columns],
+        [f"{statistics.median(waited[c]):,.0f}" for c in columns],
     )
     print("where the time goes (p50, item read between runs, on the server's clock):")
     for label, attr in (

@@ -28,7 +28,7 @@ from ..graph.schema_index import SchemaIndex
 from ..workflow import Workflow
 from .enqueue_async import AsyncEnqueuer
 from .files import atomic_write, safe_filename, thumbnail_name
-from .plan import build_plans, check_drift, check_runnable, form_maps, local_paths, resolve_uploads
+from .plan import RunnableMemo, build_plans, check_drift, form_maps, local_paths, resolve_uploads
 from .resolver import CachedResolver, NeedServer
 from .results import RunResult, build_result, first_failure
 from .submission import Submission, make_submission
@@ -79,6 +79,7 @@ class AsyncInvokeAIClient:
         self._schema: SchemaIndex | None = None
         self._submissions: OrderedDict[int, Submission] = OrderedDict()
         self._fits: set[tuple[Expectation, ...]] = set()  # modules found to fit this server
+        self._runnable = RunnableMemo()
         self._repos: tuple[WorkflowRepository, BoardRepository] | None = None
 
     # --- lifecycle ---
@@ -229,7 +230,7 @@ class AsyncInvokeAIClient:
         if not values_list:
             raise ValueError("enqueue needs at least one value set")
         schema = await self.schema()
-        check_runnable(workflow, schema, attribute_names)  # before anything is uploaded
+        self._runnable.check(workflow, schema, attribute_names)  # before anything is uploaded
         if expects and tuple(expects) not in self._fits:
             check_drift(workflow, schema, expects)
             self._fits.add(tuple(expects))

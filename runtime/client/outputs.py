@@ -204,17 +204,27 @@ def node_outputs(item: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-def output_images(
-    item: Mapping[str, Any],
-    board_inputs: Mapping[str, tuple[int, str | None]],
-    owner: _ImageOwner | None,
-) -> list[OutputImage]:
-    """The gallery images a finished item made: from non-intermediate nodes, nodes in execution
-    order, each node's images in iteration order."""
+@dataclass(frozen=True)
+class _Found:
+    name: str
+    node_id: str
+    node_type: str
+    board_id: str | None
+    input_index: int | None
+    attribute: str | None
+    width: int | None  # of the node's output, when the file is its only one of the kind
+    height: int | None
+
+
+def _files(
+    item: Mapping[str, Any], board_inputs: Mapping[str, tuple[int, str | None]], key: str
+) -> list[_Found]:
+    """Each file named by ``key`` ("image_name", "video_name") in the outputs of
+    non-intermediate nodes, once: nodes in execution order, each node's in iteration order."""
     session = item.get("session") or {}
     results: Mapping[str, Any] = session.get("results") or {}
     seen: set[str] = set()
-    images = []
+    found: list[_Found] = []
     for node_id, node, prepared in _runs(session):
         if node.get("type") in _NO_IMAGES or node.get("is_intermediate"):
             continue
@@ -225,34 +235,31 @@ def output_images(
             result = results.get(pid)
             if not isinstance(result, Mapping):
                 continue
-            found = [
-                v["image_name"]
-                for v in result.values()
-                if isinstance(v, Mapping) and isinstance(v.get("image_name"), str)
-            ]
-            for name in found:
+            names = [v[key] for v in result.values() if isinstance(v, Mapping) and isinstance(v.get(key), str)]
+            single = len(names) == 1
+            for name in names:
                 if name in seen:
                     continue
                 seen.add(name)
-                single = len(found) == 1
-                images.append(
-                    OutputImage(
-                        image_name=name,
-                        node_id=node_id,
-                        node_type=str(node.get("type", "")),
-                        board_id=str(board_id) if board_id else None,
-                        input_index=index,
-                        attribute=attribute,
-                        width=_int(result.get("width")) if single else None,
-                        height=_int(result.get("height")) if single else None,
-                        owner=owner,
-                    )
-                )
-    return images
+                found.append(_Found(
+                    name, node_id, str(node.get("type", "")), str(board_id) if board_id else None,
+                    index, attribute,
+                    _int(result.get("width")) if single else None,
+                    _int(result.get("height")) if single else None,
+                ))  # fmt: skip
+    return found
 
 
-def _int(v: Any) -> int | None:
-    return int(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+def output_images(
+    item: Mapping[str, Any],
+    board_inputs: Mapping[str, tuple[int, str | None]],
+    owner: _ImageOwner | None,
+) -> list[OutputImage]:
+    """The gallery images a finished item made (see ``_files``)."""
+    return [
+        OutputImage(f.name, f.node_id, f.node_type, f.board_id, f.input_index, f.attribute, f.width, f.height, owner)
+        for f in _files(item, board_inputs, "image_name")
+    ]
 
 
 def output_videos(
@@ -260,37 +267,12 @@ def output_videos(
     board_inputs: Mapping[str, tuple[int, str | None]],
     owner: _ImageOwner | None,
 ) -> list[OutputVideo]:
-    """The videos a finished item made, mapped as ``output_images`` maps images."""
-    session = item.get("session") or {}
-    results: Mapping[str, Any] = session.get("results") or {}
-    seen: set[str] = set()
-    videos = []
-    for node_id, node, prepared in _runs(session):
-        if node.get("type") in _NO_IMAGES or node.get("is_intermediate"):
-            continue
-        board = node.get("board")
-        board_id = board.get("board_id") if isinstance(board, Mapping) else None
-        index, attribute = board_inputs.get(node_id, (None, None))
-        for pid in prepared:
-            result = results.get(pid)
-            if not isinstance(result, Mapping):
-                continue
-            for value in result.values():
-                name = value.get("video_name") if isinstance(value, Mapping) else None
-                if not isinstance(name, str) or name in seen:
-                    continue
-                seen.add(name)
-                videos.append(
-                    OutputVideo(
-                        video_name=name,
-                        node_id=node_id,
-                        node_type=str(node.get("type", "")),
-                        board_id=str(board_id) if board_id else None,
-                        input_index=index,
-                        attribute=attribute,
-                        width=_int(result.get("width")),
-                        height=_int(result.get("height")),
-                        owner=owner,
-                    )
-                )
-    return videos
+    """The videos a finished item made (see ``_files``)."""
+    return [
+        OutputVideo(f.name, f.node_id, f.node_type, f.board_id, f.input_index, f.attribute, f.width, f.height, owner)
+        for f in _files(item, board_inputs, "video_name")
+    ]
+
+
+def _int(v: Any) -> int | None:
+    return int(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None

@@ -12,19 +12,19 @@ from __future__ import annotations
 
 import pathlib
 import uuid
+import warnings
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-
-import warnings
 
 from ..errors import DriftError, DriftWarning, DroppedEdgeWarning, UnrunnableWorkflow
 from ..graph import build_graph
 from ..graph.checks import load_problems, upstream_nodes
 from ..graph.drift import Expectation, drift
-from ..graph.templates import templates_for
 from ..graph.generators import GeneratorResolver
 from ..graph.schema_index import SchemaIndex
+from ..graph.templates import templates_for
 from ..workflow import Workflow, with_values
 from ..workflow.attach import attachable_workflow
 from .batch_validity import canonical as _canon
@@ -34,6 +34,7 @@ from .values import to_field_json
 
 __all__ = [
     "BatchPlan",
+    "RunnableMemo",
     "check_drift",
     "check_runnable",
     "build_plans",
@@ -336,3 +337,21 @@ def check_drift(workflow: Workflow, schema: SchemaIndex, expects: Sequence[Expec
         raise DriftError(workflow.source, schema.source, errors)
     for note in notes:
         warnings.warn(f"{workflow.source}: {note}", DriftWarning, stacklevel=4)
+
+
+class RunnableMemo:
+    """The workflows found runnable on a schema, so that the check runs once for each: a run
+    substitutes values and never changes a workflow's structure."""
+
+    def __init__(self, size: int = 64) -> None:
+        self._seen: OrderedDict[int, tuple[Workflow, SchemaIndex]] = OrderedDict()
+        self._size = size
+
+    def check(self, workflow: Workflow, schema: SchemaIndex, attribute_names: Mapping[int, str] | None) -> None:
+        seen = self._seen.get(id(workflow))
+        if seen is not None and seen[0] is workflow and seen[1] is schema:
+            return
+        check_runnable(workflow, schema, attribute_names)
+        self._seen[id(workflow)] = (workflow, schema)  # held, so its id is not reused
+        while len(self._seen) > self._size:
+            self._seen.popitem(last=False)

@@ -1,4 +1,5 @@
-"""The seed client's API (``invokeai_py_client``'s names) as a thin layer over ivk_runtime's core.
+"""The seed client's API (``invokeai_py_client``'s names) as a thin layer over ivk_runtime's core:
+the top layer, mapping those names onto ``client`` (and the pure ``workflow`` and ``graph``).
 
 from ivk_runtime.client import InvokeAIClient
 from ivk_runtime.seed import WorkflowDefinition

@@ -29,6 +29,8 @@ _REF_KINDS = {"ImageField": "image", "BoardField": "board", "ModelIdentifierFiel
               "ColorField": "color"}  # fmt: skip
 _BOUNDS = {"minimum": "ge", "maximum": "le", "exclusiveMinimum": "gt", "exclusiveMaximum": "lt",
            "multipleOf": "multiple_of", "minLength": "min_length", "maxLength": "max_length"}  # fmt: skip
+_NUMERIC = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")
+_LENGTHS = ("minLength", "maxLength")
 
 
 class DefaultError(ValueError):
@@ -114,6 +116,8 @@ class PyType:
         if self.kind == "list" and self.item:
             if not isinstance(value, list):
                 raise DefaultError("not a list")
+            for name, bound in self.constraints:  # minItems / maxItems
+                _check_bound(name, bound, value)
             return [self.item.to_python(v) for v in value]
         checked = _CHECKS[self.kind](self, value)
         for name, bound in self.constraints:
@@ -293,11 +297,17 @@ class TypeResolver:
         if kind == "array":
             items = prop.get("items")
             item = self._resolve(items, depth + 1) if isinstance(items, dict) else PyType("json")
-            return PyType("list", item=item)
+            sizes = tuple(
+                (name, prop[key]) for key, name in (("minItems", "min_length"), ("maxItems", "max_length"))
+                if isinstance(prop.get(key), int) and not isinstance(prop.get(key), bool)
+            )  # fmt: skip
+            return PyType("list", item=item, constraints=sizes)
         if isinstance(kind, str) and kind in _SCALARS:
+            # a bound that fits the type only: a number's for numbers, a length's for strings
+            fits = _LENGTHS if kind == "string" else _NUMERIC if kind in ("integer", "number") else ()
             bounds = tuple(
                 (name, prop[key]) for key, name in _BOUNDS.items()
-                if isinstance(prop.get(key), (int, float)) and not isinstance(prop.get(key), bool)
+                if key in fits and isinstance(prop.get(key), (int, float)) and not isinstance(prop.get(key), bool)
             )  # fmt: skip
             return PyType(_SCALARS[kind], constraints=bounds)
         return PyType("json")

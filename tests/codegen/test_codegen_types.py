@@ -382,3 +382,29 @@ def test_what_the_gui_would_drop_is_warned_about(bundled_schema: SchemaSource) -
     assert "ghost.image ->" in text and "dropped" in text
     clean = generate_source(_load(OWN / "blur_image.json"), "w.json", bundled_schema).messages
     assert not [m for m in clean if "dropped" in m or "does not know" in m]
+
+
+def test_min_and_max_items_bound_a_list(bundled_schema: SchemaSource) -> None:
+    """flux_kontext_image_prep's images take 1 to 10 (minItems/maxItems were dropped)."""
+    from pydantic import TypeAdapter
+
+    resolver = TypeResolver(bundled_schema.index)
+    prop = bundled_schema.index.node("flux_kontext_image_prep").inputs["images"].raw  # type: ignore[union-attr]
+    t = resolver.resolve(prop, None)
+    assert t.kind == "list" and dict(t.constraints) == {"min_length": 1, "max_length": 10}
+    assert "Field(min_length=1, max_length=10)" in t.annotation()
+    namespace: dict[str, Any] = {"Annotated": Annotated, "Field": Field, "ImageValue": ImageValue}
+    adapter: TypeAdapter[Any] = TypeAdapter(eval(t.annotation(), namespace))  # our own annotation text
+    with pytest.raises(ValidationError):
+        adapter.validate_python([])
+    assert adapter.validate_python(["a.png"]) == ["a.png"]
+    with pytest.raises(Exception, match="min_length"):
+        t.to_python([])  # a saved empty list is no default
+
+
+def test_a_numeric_bound_on_a_string_field_is_not_applied(bundled_schema: SchemaSource) -> None:
+    """A schema whose string field carries number bounds: they are no string's (it was an
+    internal error: '>=' between str and int)."""
+    t = TypeResolver(bundled_schema.index).resolve({"type": "string", "minimum": 0, "maxLength": 5}, None)
+    assert t.kind == "str" and t.constraints == (("max_length", 5),)
+    assert t.to_python("abc") == "abc"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import keyword
 import os
 import pathlib
 import sys
@@ -15,6 +16,7 @@ from . import __version__
 from .drift_check import recorded_expectations
 from .extensions import load_extensions
 from .naming import snake_case
+from .package_init import render_package_init
 from .pipeline import Generated, generate
 from .schema_source import bundled_schema_name, load_schema
 from .writer import diff, is_current, write_if_changed
@@ -59,6 +61,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--token", metavar="TOKEN",
                    help="with --server: a multi-user server's token (default: $INVOKEAI_TOKEN)")  # fmt: skip
     p.add_argument("--class-name", help="the generated class's name (one input only)")
+    p.add_argument("--init", action="store_true",
+                   help="with -o DIR: also write DIR/__init__.py importing every class")  # fmt: skip
     p.add_argument("--extension", action="append", default=[], metavar="MODULE",
                    help="a module with IVK_TYPE_EXTENSIONS for custom field types (repeatable)")  # fmt: skip
     p.add_argument("-q", "--quiet", action="store_true", help="no warnings or renames on stderr")
@@ -85,7 +89,8 @@ def _expand(inputs: Sequence[pathlib.Path]) -> list[pathlib.Path]:
 
 def _module_file(source: pathlib.Path) -> str:
     stem = snake_case(source.stem) or "workflow"
-    return ("workflow_" + stem if stem[0].isdigit() else stem) + ".py"
+    stem = "workflow_" + stem if stem[0].isdigit() else stem
+    return (stem + "_" if keyword.iskeyword(stem) or stem == "__init__" else stem) + ".py"  # importable
 
 
 def _fail(message: str) -> int:
@@ -118,6 +123,8 @@ def _main(argv: Sequence[str] | None) -> int:
         return _fail(f"{len(files)} workflows need -o DIR: a directory to write their modules into")
     wants_dir = raw_output is not None and raw_output.endswith(("/", os.sep))
     out_dir = args.output if args.output is not None and (many or wants_dir or args.output.is_dir()) else None
+    if args.init and out_dir is None:
+        return _fail("--init needs -o DIR: the directory whose __init__.py it writes")
 
     try:
         schema = load_schema(args.schema, args.server, args.token)
@@ -156,11 +163,21 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.output is None:
         sys.stdout.write(results[0][1].code)
         return EXIT_OK
+    outputs = [(target, gen.code) for target, (_, gen) in zip(targets, results)]
+    if args.init and out_dir is not None:
+        owners: dict[str, pathlib.Path] = {}
+        for path, gen in results:  # one name, two classes: the package would keep only one
+            if gen.class_name in owners:
+                return _fail(f"--init: {owners[gen.class_name].name} and {path.name} both make class "
+                             f"{gen.class_name}; generate them into different directories")  # fmt: skip
+            owners[gen.class_name] = path
+        names = [(target.stem, gen.class_name) for target, (_, gen) in zip(targets, results)]
+        outputs.append((out_dir / "__init__.py", render_package_init(names)))
     status = EXIT_OK
-    for target, (_, gen) in zip(targets, results):
+    for target, code in outputs:
         if args.diff:
-            if not is_current(target, gen.code):
-                sys.stdout.write(diff(target, gen.code))
+            if not is_current(target, code):
+                sys.stdout.write(diff(target, code))
             continue
         if args.check:
             errors, notes = drift(recorded_expectations(target), schema.index)
@@ -170,13 +187,13 @@ def _main(argv: Sequence[str] | None) -> int:
                 print(f"ivk-codegen: {target}: drift from {schema.label}: {error}", file=sys.stderr)
             if errors:
                 status = EXIT_STALE
-            if not is_current(target, gen.code):
-                sys.stdout.write(diff(target, gen.code))
+            if not is_current(target, code):
+                sys.stdout.write(diff(target, code))
                 print(f"ivk-codegen: {target} is stale", file=sys.stderr)
                 status = EXIT_STALE
         else:
             try:
-                written = write_if_changed(target, gen.code)
+                written = write_if_changed(target, code)
             except OSError as exc:  # a file where a directory must be, a full disk, no rights
                 return _fail(f"cannot write {target}: {exc.strerror or exc}")
             if written and not args.quiet:

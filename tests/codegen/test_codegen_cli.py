@@ -502,3 +502,30 @@ def test_python_m_ivk_codegen_is_the_command_and_help_names_the_schema() -> None
 
     done = subprocess.run([sys.executable, "-m", "ivk_codegen", "--help"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and "examples:" in done.stdout and "invokeai-6.14.2" in done.stdout
+
+
+def test_init_makes_a_directory_of_modules_one_package(tmp_path: pathlib.Path) -> None:
+    out = tmp_path / "my_flows"
+    sources = tmp_path / "in"
+    sources.mkdir()
+    for name in ("blur_image.json", "nested_form.json"):
+        shutil.copy(OWN / name, sources / name)
+    shutil.copy(OWN / "blur_image.json", sources / "class.json")  # a keyword as a file name
+    twice = run_cli([sources, "-o", out, "--init", "-q"])
+    assert twice.code == 2 and "both make class BlurImage" in twice.err and not out.exists()
+    (sources / "class.json").write_text((OWN / "legacy_exposed.json").read_text())
+    result = run_cli([sources, "-o", out, "--init", "-q"])
+    assert result.code == 0, result.err
+    init = (out / "__init__.py").read_text()
+    assert "from .class_ import " in init and "from .nested_form import NestedForm" in init
+    sys.path.insert(0, str(tmp_path))
+    try:
+        import my_flows  # type: ignore[import-not-found]
+
+        assert "NestedForm" in my_flows.__all__ and my_flows.NestedForm().to_values()
+    finally:
+        sys.path.remove(str(tmp_path))
+    assert run_cli([sources, "-o", out, "--init", "--check"]).code == 0  # current
+    (out / "__init__.py").write_text(init.replace("NestedForm", "Gone", 1))
+    assert run_cli([sources, "-o", out, "--init", "--check"]).code == 1  # stale is seen
+    assert run_cli([BLUR, "--init"]).code == 2  # it needs -o DIR

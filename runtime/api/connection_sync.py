@@ -10,7 +10,7 @@ from typing import Any, TypeVar, cast
 import httpx
 
 from ..concurrency import sleep
-from .call import Call, parse_json, retry_delay, transport_error
+from .call import Call, check_status, parse_json, retry_delay, transport_error
 
 __all__ = ["Connection"]
 
@@ -62,6 +62,16 @@ class Connection:
         return parse_json(
             call, str(response.url), response.status_code, response.text, token_sent=self.token_sent
         )
+
+    def content(self, call: Call) -> bytes:
+        """The answer's bytes (an image, a video), after the same status checks as ``json``."""
+        response = self.send(call)
+        if not response.is_success:
+            check_status(
+                call, str(response.url), response.status_code, response.text,
+                token_sent=self.token_sent,
+            )  # fmt: skip
+        return response.content
 
     @property
     def token_sent(self) -> bool:

@@ -17,7 +17,7 @@ import httpx
 
 from ..api import app, boards, images, models, queue, videos
 from ..api.connection_async import AsyncConnection
-from ..api.call import Call, base_headers, check_status
+from ..api.call import Call, base_headers
 from ..concurrency import IS_ASYNC, async_to_thread
 from ..errors import IvkError
 from ..events import EventTransport, ProgressEvent, Waiter, check_transport, event_nodes
@@ -28,7 +28,7 @@ from ..graph.schema_index import SchemaIndex
 from ..workflow import Workflow
 from .enqueue_async import AsyncEnqueuer
 from .files import atomic_write, safe_filename, thumbnail_name
-from .plan import RunnableMemo, build_plans, check_drift, form_maps, local_paths, resolve_uploads
+from .plan import RunnableMemo, build_plans, form_maps, local_paths, resolve_uploads
 from .resolver import CachedResolver, NeedServer
 from .results import RunResult, build_result, first_failure
 from .submission import Submission, make_submission
@@ -78,8 +78,7 @@ class AsyncInvokeAIClient:
         )
         self._schema: SchemaIndex | None = None
         self._submissions: OrderedDict[int, Submission] = OrderedDict()
-        self._fits: set[tuple[Expectation, ...]] = set()  # modules found to fit this server
-        self._runnable = RunnableMemo()
+        self._runnable = RunnableMemo()  # workflows found runnable (and fitting) here
         self._repos: tuple[WorkflowRepository, BoardRepository] | None = None
 
     # --- lifecycle ---
@@ -163,14 +162,7 @@ class AsyncInvokeAIClient:
         return boards.parse_image_names(await self._json(boards.board_images_call(board_id)))
 
     async def download_image(self, image_name: str, *, full_resolution: bool = True) -> bytes:
-        call = images.image_call(image_name, full_resolution=full_resolution)
-        response = await self._send(call)
-        if not response.is_success:
-            check_status(
-                call, str(response.url), response.status_code, response.text,
-                token_sent=self._conn.token_sent,
-            )  # fmt: skip
-        return response.content
+        return await self._conn.content(images.image_call(image_name, full_resolution=full_resolution))
 
     async def save_image(
         self, image_name: str, directory: str | pathlib.Path, *, full_resolution: bool = True
@@ -190,14 +182,7 @@ class AsyncInvokeAIClient:
         return dict(await self._json(call))
 
     async def download_video(self, video_name: str) -> bytes:
-        call = videos.video_call(video_name)
-        response = await self._send(call)
-        if not response.is_success:
-            check_status(
-                call, str(response.url), response.status_code, response.text,
-                token_sent=self._conn.token_sent,
-            )  # fmt: skip
-        return response.content
+        return await self._conn.content(videos.video_call(video_name))
 
     async def save_video(self, video_name: str, directory: str | pathlib.Path) -> pathlib.Path:
         """Save a video (MP4) into ``directory`` under its server name."""
@@ -230,10 +215,7 @@ class AsyncInvokeAIClient:
         if not values_list:
             raise ValueError("enqueue needs at least one value set")
         schema = await self.schema()
-        self._runnable.check(workflow, schema, attribute_names)  # before anything is uploaded
-        if expects and tuple(expects) not in self._fits:
-            check_drift(workflow, schema, expects)
-            self._fits.add(tuple(expects))
+        self._runnable.check(workflow, schema, attribute_names, expects)  # before any upload
         names = {
             p: str((await self.upload_image(p))["image_name"]) for p in local_paths(values_list)
         }

@@ -16,15 +16,15 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from pydantic import ConfigDict
 
 from ..errors import WorkflowError
-from .values import to_field_json
 from ..graph.drift import Expectation
 from ..workflow import Workflow, parse_workflow
+from .values import to_field_json
 
 if TYPE_CHECKING:
-    from .async_client import AsyncInvokeAIClient
-    from .sync_client import InvokeAIClient
     from ..events import ProgressEvent
+    from .async_client import AsyncInvokeAIClient
     from .results import RunResult
+    from .sync_client import InvokeAIClient
 
 __all__ = ["GeneratedWorkflow", "InputSpec", "workflow_config"]
 
@@ -75,12 +75,14 @@ class GeneratedWorkflow:
 
     @classmethod
     def expectations(cls) -> tuple[Expectation, ...]:
-        """What each input was generated against, for the client's drift check."""
-        return tuple(
-            Expectation(s.attribute, s.node_type, s.node_version, s.field, s.signature)
-            for s in cls._inputs
-            if s.node_type
-        )
+        """What each input was generated against, for the client's drift check (made once)."""
+        if cls not in _EXPECTED:
+            _EXPECTED[cls] = tuple(
+                Expectation(s.attribute, s.node_type, s.node_version, s.field, s.signature)
+                for s in cls._inputs
+                if s.node_type
+            )
+        return _EXPECTED[cls]
 
     @classmethod
     def attribute_names(cls) -> dict[int, str]:
@@ -160,6 +162,7 @@ class GeneratedWorkflow:
 
 
 _PARSED: dict[type[GeneratedWorkflow], Workflow] = {}
+_EXPECTED: dict[type[GeneratedWorkflow], tuple[Expectation, ...]] = {}
 
 
 def _parse_embedded(cls: type[GeneratedWorkflow]) -> Workflow:

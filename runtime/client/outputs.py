@@ -47,33 +47,17 @@ class OutputImage:
     height: int | None
     owner: _ImageOwner | None = field(default=None, repr=False, compare=False)
 
-    def _sync_owner(self, method: str) -> _ImageOwner:
-        if self.owner is None:
-            raise RuntimeError("this image is not attached to a client")
-        if _is_async(self.owner):
-            raise TypeError(
-                f"this image came from an async client: use `await image.a{method}(...)`"
-            )
-        return self.owner
-
-    def _async_owner(self, method: str) -> _ImageOwner:
-        if self.owner is None:
-            raise RuntimeError("this image is not attached to a client")
-        if not _is_async(self.owner):
-            raise TypeError(f"this image came from a sync client: use `image.{method}(...)`")
-        return self.owner
-
     def download(
         self, directory: str | pathlib.Path, *, full_resolution: bool = True
     ) -> pathlib.Path:
         """Save into ``directory`` (atomically, under the server's image name)."""
-        path = self._sync_owner("download").save_image(
+        path = _owner(self.owner, "image", "download", is_async=False).save_image(
             self.image_name, directory, full_resolution=full_resolution
         )
         return pathlib.Path(path)
 
     def bytes(self, *, full_resolution: bool = True) -> builtins.bytes:
-        data = self._sync_owner("bytes").download_image(
+        data = _owner(self.owner, "image", "bytes", is_async=False).download_image(
             self.image_name, full_resolution=full_resolution
         )
         return builtins.bytes(data)
@@ -81,13 +65,13 @@ class OutputImage:
     async def adownload(
         self, directory: str | pathlib.Path, *, full_resolution: bool = True
     ) -> pathlib.Path:
-        owner = self._async_owner("download")
+        owner = _owner(self.owner, "image", "download", is_async=True)
         return pathlib.Path(
             await owner.save_image(self.image_name, directory, full_resolution=full_resolution)
         )
 
     async def abytes(self, *, full_resolution: bool = True) -> builtins.bytes:
-        owner = self._async_owner("bytes")
+        owner = _owner(self.owner, "image", "bytes", is_async=True)
         data = await owner.download_image(self.image_name, full_resolution=full_resolution)
         return builtins.bytes(data)
 
@@ -108,26 +92,27 @@ class OutputVideo:
 
     def download(self, directory: str | pathlib.Path) -> pathlib.Path:
         """Save into ``directory`` (atomically, under the server's video name)."""
-        owner = _owner(self.owner, "download", is_async=False)
+        owner = _owner(self.owner, "video", "download", is_async=False)
         return pathlib.Path(owner.save_video(self.video_name, directory))
 
     def bytes(self) -> builtins.bytes:
-        return builtins.bytes(_owner(self.owner, "bytes", is_async=False).download_video(self.video_name))
+        return builtins.bytes(_owner(self.owner, "video", "bytes", is_async=False).download_video(self.video_name))
 
     async def adownload(self, directory: str | pathlib.Path) -> pathlib.Path:
-        owner = _owner(self.owner, "download", is_async=True)
+        owner = _owner(self.owner, "video", "download", is_async=True)
         return pathlib.Path(await owner.save_video(self.video_name, directory))
 
     async def abytes(self) -> builtins.bytes:
-        return builtins.bytes(await _owner(self.owner, "bytes", is_async=True).download_video(self.video_name))
+        return builtins.bytes(await _owner(self.owner, "video", "bytes", is_async=True).download_video(self.video_name))
 
 
-def _owner(owner: _ImageOwner | None, method: str, *, is_async: bool) -> _ImageOwner:
+def _owner(owner: _ImageOwner | None, what: str, method: str, *, is_async: bool) -> _ImageOwner:
+    """The client an output came from, if it is of the flavour the call needs."""
     if owner is None:
-        raise RuntimeError("this output is not attached to a client")
+        raise RuntimeError(f"this {what} is not attached to a client")
     if _is_async(owner) != is_async:
-        use = f"`await output.a{method}(...)`" if _is_async(owner) else f"`output.{method}(...)`"
-        raise TypeError(f"this output came from {'an async' if _is_async(owner) else 'a sync'} client: use {use}")
+        use = f"`await {what}.a{method}(...)`" if _is_async(owner) else f"`{what}.{method}(...)`"
+        raise TypeError(f"this {what} came from {'an async' if _is_async(owner) else 'a sync'} client: use {use}")
     return owner
 
 

@@ -340,18 +340,28 @@ def check_drift(workflow: Workflow, schema: SchemaIndex, expects: Sequence[Expec
 
 
 class RunnableMemo:
-    """The workflows found runnable on a schema, so that the check runs once for each: a run
-    substitutes values and never changes a workflow's structure."""
+    """The workflows found runnable on a schema (and, for a generated module, fitting it), so
+    that the checks run once for each: a run substitutes values and never changes a
+    workflow's structure."""
 
     def __init__(self, size: int = 64) -> None:
-        self._seen: OrderedDict[int, tuple[Workflow, SchemaIndex]] = OrderedDict()
+        self._seen: OrderedDict[int, tuple[Workflow, SchemaIndex, tuple[Expectation, ...]]] = OrderedDict()
         self._size = size
 
-    def check(self, workflow: Workflow, schema: SchemaIndex, attribute_names: Mapping[int, str] | None) -> None:
-        seen = self._seen.get(id(workflow))
-        if seen is not None and seen[0] is workflow and seen[1] is schema:
+    def check(
+        self,
+        workflow: Workflow,
+        schema: SchemaIndex,
+        attribute_names: Mapping[int, str] | None,
+        expects: Sequence[Expectation] = (),
+    ) -> None:
+        key, expected = id(workflow), tuple(expects)
+        seen = self._seen.get(key)
+        if seen is not None and seen[0] is workflow and seen[1] is schema and seen[2] == expected:
             return
         check_runnable(workflow, schema, attribute_names)
-        self._seen[id(workflow)] = (workflow, schema)  # held, so its id is not reused
+        if expected:
+            check_drift(workflow, schema, expected)
+        self._seen[key] = (workflow, schema, expected)  # held, so its id is not reused
         while len(self._seen) > self._size:
             self._seen.popitem(last=False)

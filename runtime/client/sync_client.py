@@ -18,7 +18,7 @@ import httpx
 
 from ..api import app, boards, images, models, queue, videos
 from ..api.connection_sync import Connection
-from ..api.call import Call, base_headers, check_status
+from ..api.call import Call, base_headers
 from ..concurrency import IS_SYNC, to_thread
 from ..errors import IvkError
 from ..events import EventTransport, ProgressEvent, Waiter, check_transport, event_nodes
@@ -29,7 +29,7 @@ from ..graph.schema_index import SchemaIndex
 from ..workflow import Workflow
 from .enqueue_sync import Enqueuer
 from .files import atomic_write, safe_filename, thumbnail_name
-from .plan import RunnableMemo, build_plans, check_drift, form_maps, local_paths, resolve_uploads
+from .plan import RunnableMemo, build_plans, form_maps, local_paths, resolve_uploads
 from .resolver import CachedResolver, NeedServer
 from .results import RunResult, build_result, first_failure
 from .submission import Submission, make_submission
@@ -79,8 +79,7 @@ class InvokeAIClient:
         )
         self._schema: SchemaIndex | None = None
         self._submissions: OrderedDict[int, Submission] = OrderedDict()
-        self._fits: set[tuple[Expectation, ...]] = set()  # modules found to fit this server
-        self._runnable = RunnableMemo()
+        self._runnable = RunnableMemo()  # workflows found runnable (and fitting) here
         self._repos: tuple[WorkflowRepository, BoardRepository] | None = None
 
     # --- lifecycle ---
@@ -164,14 +163,7 @@ class InvokeAIClient:
         return boards.parse_image_names(self._json(boards.board_images_call(board_id)))
 
     def download_image(self, image_name: str, *, full_resolution: bool = True) -> bytes:
-        call = images.image_call(image_name, full_resolution=full_resolution)
-        response = self._send(call)
-        if not response.is_success:
-            check_status(
-                call, str(response.url), response.status_code, response.text,
-                token_sent=self._conn.token_sent,
-            )  # fmt: skip
-        return response.content
+        return self._conn.content(images.image_call(image_name, full_resolution=full_resolution))
 
     def save_image(
         self, image_name: str, directory: str | pathlib.Path, *, full_resolution: bool = True
@@ -191,14 +183,7 @@ class InvokeAIClient:
         return dict(self._json(call))
 
     def download_video(self, video_name: str) -> bytes:
-        call = videos.video_call(video_name)
-        response = self._send(call)
-        if not response.is_success:
-            check_status(
-                call, str(response.url), response.status_code, response.text,
-                token_sent=self._conn.token_sent,
-            )  # fmt: skip
-        return response.content
+        return self._conn.content(videos.video_call(video_name))
 
     def save_video(self, video_name: str, directory: str | pathlib.Path) -> pathlib.Path:
         """Save a video (MP4) into ``directory`` under its server name."""
@@ -231,10 +216,7 @@ class InvokeAIClient:
         if not values_list:
             raise ValueError("enqueue needs at least one value set")
         schema = self.schema()
-        self._runnable.check(workflow, schema, attribute_names)  # before anything is uploaded
-        if expects and tuple(expects) not in self._fits:
-            check_drift(workflow, schema, expects)
-            self._fits.add(tuple(expects))
+        self._runnable.check(workflow, schema, attribute_names, expects)  # before any upload
         names = {
             p: str((self.upload_image(p))["image_name"]) for p in local_paths(values_list)
         }

@@ -15,7 +15,9 @@ from ivk_runtime.workflow import FormInput, Workflow
 
 from . import __version__
 from .model import Attribute, ModuleModel
-from .naming import NameRequest, assign_names, class_name
+from .name_lock import InputKey, name_inputs
+from .naming import NameRequest, class_name, is_safe_class
+from .recorded import NOTHING, Recorded
 from .schema_source import SchemaSource
 from .typemap import DefaultError, PyType, TypeResolver, infer_from_value
 
@@ -34,7 +36,12 @@ def build_module_model(
     *,
     class_name_override: str | None = None,
     file_stem: str = "",
+    recorded: Recorded = NOTHING,
+    lock_source: str = "",
+    new_names: bool = False,
 ) -> ModuleModel:
+    """``recorded`` is what the module being regenerated holds: it keeps its names (unless
+    ``new_names``)."""
     messages = list(workflow.warnings)
     if not workflow.inputs:
         messages.append(
@@ -69,11 +76,16 @@ def build_module_model(
             "server that has its node pack to get real types."
         )
 
-    names, renames = assign_names(
+    naming = name_inputs(
         [NameRequest(i.index, _shown_label(i, title), i.field_name, i.node_label)
-         for i, _, title in typed]  # fmt: skip
-    )
-    messages += [f"renamed: {r}" for r in renames]
+         for i, _, title in typed],
+        [InputKey(i.node_id, i.field_name) for i, _, _ in typed],
+        recorded,
+        lock_source=lock_source,
+        new_names=new_names,
+    )  # fmt: skip
+    names = naming.names
+    messages += naming.messages
 
     attributes = []
     for (inp, t, title), name in zip(typed, names):
@@ -102,6 +114,13 @@ def build_module_model(
     name_text = workflow.name.strip()
     imported = {name for a in attributes for _, name in a.type.imports()}
     cls = class_name_override or class_name([name_text, file_stem], taken=imported)
+    if recorded.class_name and not class_name_override and not new_names and cls != recorded.class_name:
+        if is_safe_class(recorded.class_name, imported):
+            messages.append(
+                f"kept: the class keeps the name {recorded.class_name!r}{' from ' + lock_source if lock_source else ''}; "
+                f"the workflow's name would name it {cls!r} (--new-names takes it)"
+            )
+            cls = recorded.class_name
     return ModuleModel(
         source_name=workflow.source,
         schema_label=schema.label,
@@ -112,7 +131,9 @@ def build_module_model(
         module_doc=f"Typed inputs of the InvokeAI workflow {name_text or workflow.source!r}.",
         workflow_json=canonical,
         attributes=tuple(attributes),
+        retired=tuple((r.attribute, r.node_id, r.field) for r in naming.retired),
         messages=tuple(messages),
+        rebinds=tuple(naming.rebinds),
     )
 
 

@@ -13,11 +13,11 @@ from ivk_runtime.errors import IvkError
 from ivk_runtime.graph.drift import drift
 
 from . import __version__
-from .drift_check import recorded_expectations
 from .extensions import load_extensions
 from .naming import snake_case
 from .package_init import render_package_init
 from .pipeline import Generated, generate
+from .recorded import read_recorded
 from .schema_source import bundled_schema_name, load_schema
 from .writer import diff, is_current, write_if_changed
 
@@ -61,6 +61,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--token", metavar="TOKEN",
                    help="with --server: a multi-user server's token (default: $INVOKEAI_TOKEN)")  # fmt: skip
     p.add_argument("--class-name", help="the generated class's name (one input only)")
+    p.add_argument("--new-names", action="store_true",
+                   help="name inputs from their labels now, even where that changes what an "
+                        "existing module's attribute sets (by default a regenerated module keeps "
+                        "its names; every change is reported)")  # fmt: skip
     p.add_argument("--init", action="store_true",
                    help="with -o DIR: also write DIR/__init__.py importing every class")  # fmt: skip
     p.add_argument("--extension", action="append", default=[], metavar="MODULE",
@@ -132,11 +136,21 @@ def _main(argv: Sequence[str] | None) -> int:
     except (IvkError, ValueError) as exc:
         return _fail(str(exc))
 
+    targets: dict[pathlib.Path, pathlib.Path] = {}
+    for path in files:
+        target = out_dir / _module_file(path) if out_dir is not None else args.output
+        if target is not None and target in targets:
+            return _fail(f"{targets[target].name} and {path.name} would both be written to {target}")
+        if target is not None:
+            targets[target] = path
+    target_of = {path: target for target, path in targets.items()}
+
     results: list[tuple[pathlib.Path, Generated]] = []
     failed = False
     for path in files:
         try:
-            gen = generate(path, schema, extensions=extensions, class_name=args.class_name)
+            gen = generate(path, schema, extensions=extensions, class_name=args.class_name,
+                           lock=target_of.get(path), new_names=args.new_names)  # fmt: skip
         except IvkError as exc:
             _fail(str(exc) if str(exc).startswith(path.name) else f"{path.name}: {exc}")
             failed = True
@@ -147,23 +161,16 @@ def _main(argv: Sequence[str] | None) -> int:
             continue
         if not args.quiet:
             for message in gen.messages:
-                print(f"{path.name}: {message}", file=sys.stderr)
+                if not (args.check and message.removeprefix("warning: ") in gen.rebinds):
+                    print(f"{path.name}: {message}", file=sys.stderr)
         results.append((path, gen))
     if failed:
         return EXIT_BAD_INPUT  # all or nothing: no partial set of modules
 
-    targets: dict[pathlib.Path, pathlib.Path] = {}
-    for path, _ in results:
-        target = out_dir / _module_file(path) if out_dir is not None else args.output
-        if target is not None and target in targets:
-            return _fail(f"{targets[target].name} and {path.name} would both be written to {target}")
-        if target is not None:
-            targets[target] = path
-
     if args.output is None:
         sys.stdout.write(results[0][1].code)
         return EXIT_OK
-    outputs = [(target, gen.code) for target, (_, gen) in zip(targets, results)]
+    outputs = [(target_of[path], gen.code, gen.rebinds) for path, gen in results]
     if args.init and out_dir is not None:
         owners: dict[str, pathlib.Path] = {}
         for path, gen in results:  # one name, two classes: the package would keep only one
@@ -171,16 +178,19 @@ def _main(argv: Sequence[str] | None) -> int:
                 return _fail(f"--init: {owners[gen.class_name].name} and {path.name} both make class "
                              f"{gen.class_name}; generate them into different directories")  # fmt: skip
             owners[gen.class_name] = path
-        names = [(target.stem, gen.class_name) for target, (_, gen) in zip(targets, results)]
-        outputs.append((out_dir / "__init__.py", render_package_init(names)))
+        names = [(target_of[path].stem, gen.class_name) for path, gen in results]
+        outputs.append((out_dir / "__init__.py", render_package_init(names), ()))
     status = EXIT_OK
-    for target, code in outputs:
+    for target, code, rebinds in outputs:
         if args.diff:
             if not is_current(target, code):
                 sys.stdout.write(diff(target, code))
             continue
         if args.check:
-            errors, notes = drift(recorded_expectations(target), schema.index)
+            for rebind in rebinds:  # a name that would set something else, or nothing
+                print(f"ivk-codegen: {target}: {rebind}", file=sys.stderr)
+                status = EXIT_STALE
+            errors, notes = drift(read_recorded(target).expectations, schema.index)
             for note in notes:
                 print(f"ivk-codegen: {target}: {note}", file=sys.stderr)
             for error in errors:

@@ -36,4 +36,6 @@ class ModuleModel:
     module_doc: str
     workflow_json: str  # canonical JSON of the workflow as exported
     attributes: tuple[Attribute, ...]
+    retired: tuple[tuple[str, str, str], ...] = ()  # (attribute, node id, field) of inputs gone
     messages: tuple[str, ...] = field(default=(), compare=False)  # warnings and renames
+    rebinds: tuple[str, ...] = field(default=(), compare=False)  # attributes that change binding

@@ -7,10 +7,10 @@ import keyword
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set as AbstractSet
 from dataclasses import dataclass
 
-__all__ = ["NameRequest", "Rename", "assign_names", "class_name", "snake_case"]
+__all__ = ["NameRequest", "Rename", "assign_names", "class_name", "is_safe_attribute", "is_safe_class", "snake_case"]
 
 # Names a generated class or module already uses: an attribute must not shadow them.
 RESERVED = frozenset(
@@ -84,43 +84,77 @@ class Rename:
         return f"input {self.index}: {self.wanted!r} is named {self.given!r} ({self.reason})"
 
 
-def assign_names(requests: Sequence[NameRequest]) -> tuple[list[str], list[Rename]]:
+def assign_names(
+    requests: Sequence[NameRequest],
+    fixed: Mapping[int, str] | None = None,
+    avoid: AbstractSet[str] = frozenset(),
+) -> tuple[list[str], list[Rename]]:
     """One unique attribute name per request, in order; and each rename, for stderr.
 
     Deterministic: when several inputs would take one name, every one of them whose node has
     a label takes it as a prefix (so two "Value" fields of nodes "Width" and "Height" become
     ``width_value`` and ``height_value``, not ``value`` and ``height_value``); what still
     collides is numbered in Form order, the first keeping the plain name.
+
+    ``fixed`` names some requests (by position) already: a regenerated module keeps the names
+    it gave before. Neither they nor ``avoid`` (names that must not point at another input)
+    are given to any other request.
     """
+    fixed = fixed or {}
     bases = [snake_case(r.shown_label) or snake_case(r.field_name) or "input" for r in requests]
     wanted = [_safe_attribute(b) for b in bases]
-    counts = Counter(wanted)
+    counts = Counter(w for i, w in enumerate(wanted) if i not in fixed)
+    held = set(fixed.values()) | set(avoid)
     names: list[str] = []
     reasons: list[list[str]] = []
-    for req, base, want in zip(requests, bases, wanted):
+    for i, (req, base, want) in enumerate(zip(requests, bases, wanted)):
+        if i in fixed:
+            names.append(fixed[i])
+            reasons.append([])
+            continue
         why = [] if want == base else ["starts with a digit" if base[0].isdigit()
                                        else "keyword, builtin or reserved name"]  # fmt: skip
         prefix = snake_case(req.node_label)
-        if counts[want] > 1 and prefix:
+        if (counts[want] > 1 or want in held) and prefix:
             want = _safe_attribute(f"{prefix}_{base}")
             why.append("duplicate label; node label added")
         names.append(want)
         reasons.append(why)
-    taken: set[str] = set()
+    taken: set[str] = held.copy()
+    later = Counter(n for i, n in enumerate(names) if i not in fixed)
+    next_number: dict[str, int] = {}  # so that 10,000 "Value" labels number in linear time
     for i, name in enumerate(names):
+        if i in fixed:
+            continue
+        later[name] -= 1
         if name in taken:
-            n = 2
-            while f"{name}_{n}" in taken or f"{name}_{n}" in names[i + 1 :]:
+            n = next_number.get(name, 2)
+            while f"{name}_{n}" in taken or later[f"{name}_{n}"] > 0:
                 n += 1
+            next_number[name] = n + 1
             names[i] = f"{name}_{n}"
             reasons[i].append("duplicate label; numbered")
         taken.add(names[i])
     renames = [
         Rename(req.index, req.shown_label, name, "; ".join(why))
-        for req, base, name, why in zip(requests, bases, names, reasons)
-        if name != base
+        for i, (req, base, name, why) in enumerate(zip(requests, bases, names, reasons))
+        if name != base and i not in fixed
     ]
     return names, renames
+
+
+def is_safe_attribute(name: str) -> bool:
+    """Whether ``name`` could be an attribute this module generates (a lock read from a module
+    on disk is checked with it: the file may have been edited)."""
+    return name.isidentifier() and name.isascii() and _safe_attribute(name) == name
+
+
+def is_safe_class(name: str, taken: Iterable[str] = ()) -> bool:
+    """Whether ``name`` could be a class this module generates (for a lock read from disk)."""
+    return (
+        name.isidentifier() and name.isascii() and not keyword.iskeyword(name)
+        and name not in _BUILTINS and name not in MODULE_NAMES and name not in set(taken)
+    )  # fmt: skip
 
 
 def class_name(preferred: Iterable[str], taken: Iterable[str] = ()) -> str:

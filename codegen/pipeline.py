@@ -12,6 +12,7 @@ from ivk_runtime.workflow import parse_workflow
 from .build_model import build_module_model
 from .extensions import TypeExtension
 from .json_input import read_workflow_json
+from .recorded import NOTHING, Recorded, read_recorded
 from .render import render_module, render_workflow_data
 from .schema_source import SchemaSource
 from .typemap import TypeResolver
@@ -26,6 +27,7 @@ class Generated:
     class_name: str
     code: str
     messages: tuple[str, ...]
+    rebinds: tuple[str, ...] = ()  # attributes of the module regenerated whose binding changes
 
 
 def generate_source(
@@ -35,7 +37,11 @@ def generate_source(
     *,
     extensions: Sequence[TypeExtension] = (),
     class_name: str | None = None,
+    recorded: Recorded = NOTHING,
+    lock_source: str = "",
+    new_names: bool = False,
 ) -> Generated:
+    """``recorded``: the input table of the module being regenerated, whose names it keeps."""
     workflow = parse_workflow(raw, source_name)
     resolver = TypeResolver(schema.index, extensions)
     model = build_module_model(
@@ -45,13 +51,16 @@ def generate_source(
         resolver,
         class_name_override=class_name,
         file_stem=pathlib.PurePath(source_name).stem,
+        recorded=recorded,
+        lock_source=lock_source,
+        new_names=new_names,
     )
     source = render_module(model)
     verify_module(source, frozenset(e.module for e in extensions))
     tail = render_workflow_data(model)
     verify_workflow_data(tail)
     code = source.rstrip("\n") + tail
-    return Generated(source_name, model.class_name, code, model.messages)
+    return Generated(source_name, model.class_name, code, model.messages, model.rebinds)
 
 
 def generate(
@@ -60,7 +69,17 @@ def generate(
     *,
     extensions: Sequence[TypeExtension] = (),
     class_name: str | None = None,
+    lock: pathlib.Path | None = None,
+    new_names: bool = False,
 ) -> Generated:
+    """``lock``: the module being regenerated (if it exists, its names are kept)."""
     return generate_source(
-        read_workflow_json(path), path.name, schema, extensions=extensions, class_name=class_name
+        read_workflow_json(path),
+        path.name,
+        schema,
+        extensions=extensions,
+        class_name=class_name,
+        recorded=read_recorded(lock) if lock is not None else NOTHING,
+        lock_source=lock.name if lock is not None else "",
+        new_names=new_names,
     )

@@ -119,6 +119,9 @@ def render_module(model: ModuleModel) -> str:
         f"    {docstring(model.class_doc, indent=4)}\n"
     )
     source = f"_workflow_source: ClassVar[str] = {string_literal(model.source_name)}\n"
+    if model.retired:  # names of inputs gone: a regeneration never hands them to another input
+        items = ", ".join(f"({', '.join(map(string_literal, r))})" for r in model.retired)
+        source = f"_retired: ClassVar[tuple[tuple[str, str, str], ...]] = ({items},)\n" + source
     return _ENV.get_template("module.py.jinja").render(
         generator_version=Code(model.generator_version),
         source_comment=comment_text(model.source_name),

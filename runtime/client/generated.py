@@ -56,6 +56,8 @@ class GeneratedWorkflow:
 
     _inputs: ClassVar[tuple[InputSpec, ...]]
     _workflow_source: ClassVar[str]
+    # (attribute, node id, field) of inputs since gone: the generator never reuses the names
+    _retired: ClassVar[tuple[tuple[str, str, str], ...]] = ()
 
     @classmethod
     def workflow(cls) -> Workflow:

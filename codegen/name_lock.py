@@ -93,8 +93,9 @@ def _by_key(inputs: Sequence[RecordedInput], retired: Sequence[RetiredName]) -> 
     """Names by (node, field): the live ones, then retired ones (an input that comes back
     gets its old name back)."""
     by_key: dict[InputKey, list[str]] = defaultdict(list)
-    for r in [*inputs, *retired]:
-        by_key[InputKey(r.node_id, r.field)].append(r.attribute)
+    pairs = [(r.node_id, r.field, r.attribute) for r in inputs] + [(r.node_id, r.field, r.attribute) for r in retired]
+    for node_id, field_name, attribute in pairs:
+        by_key[InputKey(node_id, field_name)].append(attribute)
     return by_key
 
 

@@ -26,7 +26,7 @@ Import = tuple[str, str]  # (module, name)
 
 _SCALARS = {"integer": "int", "number": "float", "string": "str", "boolean": "bool"}
 _REF_KINDS = {"ImageField": "image", "BoardField": "board", "ModelIdentifierField": "model",
-              "ColorField": "color"}  # fmt: skip
+              "ColorField": "color", "VideoField": "video"}  # fmt: skip
 _BOUNDS = {"minimum": "ge", "maximum": "le", "exclusiveMinimum": "gt", "exclusiveMaximum": "lt",
            "multipleOf": "multiple_of", "minLength": "min_length", "maxLength": "max_length"}  # fmt: skip
 _NUMERIC = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")
@@ -39,7 +39,7 @@ class DefaultError(ValueError):
 
 @dataclass(frozen=True)
 class PyType:
-    kind: str  # int float str bool literal image board model color json list either ext
+    kind: str  # int float str bool literal image video board model color json list either ext
     options: tuple[Any, ...] = ()  # literal values
     item: PyType | None = None  # list and either
     constraints: tuple[tuple[str, int | float], ...] = ()
@@ -51,7 +51,7 @@ class PyType:
     def input_kind(self) -> str:
         """What the runtime needs to know to turn the value into JSON."""
         base = self.item if self.kind in ("list", "either") and self.item else self
-        return base.kind if base.kind in ("image", "board") else "value"
+        return base.kind if base.kind in ("image", "board", "video") else "value"
 
     # -- source -----------------------------------------------------------------------------
     def annotation(self) -> Code:
@@ -60,7 +60,7 @@ class PyType:
     def _annotation(self) -> str:
         simple = {"int": "int", "float": "float", "str": "str", "bool": "bool",
                   "image": "ImageValue", "board": "BoardValue", "model": "ModelRef",
-                  "color": "Color", "json": "JsonValue"}  # fmt: skip
+                  "color": "Color", "json": "JsonValue", "video": "VideoValue"}  # fmt: skip
         if self.kind in simple:
             text = simple[self.kind]
         elif self.kind == "literal":
@@ -90,7 +90,8 @@ class PyType:
                    "image": ("ivk_runtime.values", "ImageValue"),
                    "board": ("ivk_runtime.values", "BoardValue"),
                    "model": ("ivk_runtime.values", "ModelRef"),
-                   "color": ("ivk_runtime.values", "Color")}  # fmt: skip
+                   "color": ("ivk_runtime.values", "Color"),
+                   "video": ("ivk_runtime.values", "VideoValue")}  # fmt: skip
         if self.kind in by_kind:
             found.add(by_kind[self.kind])
         if self.ext:
@@ -188,6 +189,13 @@ def _check_image(t: PyType, value: Any) -> Any:
     return Obj("ImageRef", (("image_name", name),))
 
 
+def _check_video(t: PyType, value: Any) -> Any:
+    name = value.get("video_name") if isinstance(value, dict) else None
+    if not isinstance(name, str) or not name:
+        raise DefaultError("no video_name")
+    return Obj("VideoRef", (("video_name", name),))
+
+
 def _check_board(t: PyType, value: Any) -> Any:
     board = value.get("board_id") if isinstance(value, dict) else value
     if not isinstance(board, str) or not board:
@@ -219,7 +227,7 @@ def _check_color(t: PyType, value: Any) -> Any:
 _CHECKS: dict[str, Any] = {
     "int": _check_int, "float": _check_float, "str": _check_type(str), "bool": _check_type(bool),
     "literal": _check_literal, "image": _check_image, "board": _check_board, "model": _check_model,
-    "color": _check_color, "json": lambda t, v: v, "ext": lambda t, v: v,
+    "color": _check_color, "json": lambda t, v: v, "ext": lambda t, v: v, "video": _check_video,
 }  # fmt: skip
 
 
@@ -371,6 +379,8 @@ def infer_from_value(value: Any) -> PyType:
         return PyType("str")
     if isinstance(value, dict) and set(value) == {"image_name"}:
         return PyType("image", nullable=True)
+    if isinstance(value, dict) and set(value) == {"video_name"}:
+        return PyType("video", nullable=True)
     return PyType("json", nullable=value is None)
 
 

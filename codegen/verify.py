@@ -12,7 +12,7 @@ __all__ = ["UnsafeOutput", "verify_module", "verify_workflow_data"]
 
 # Calls the template may make; anything else in the source is foreign.
 _ALLOWED_CALLS = frozenset(
-    {"dataclass", "Field", "InputSpec", "ImageRef", "ModelRef", "Color", "json_value"}
+    {"dataclass", "Field", "InputSpec", "ImageRef", "VideoRef", "ModelRef", "Color", "json_value"}
 )
 
 

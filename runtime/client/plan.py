@@ -30,7 +30,7 @@ from ..workflow.attach import attachable_workflow
 from .batch_validity import canonical as _canon
 from .batch_validity import certainly_valid
 from .batch_validity import same as _same
-from .values import to_field_json
+from .values import LocalVideo, to_field_json
 
 __all__ = [
     "BatchPlan",
@@ -105,13 +105,14 @@ class BatchPlan:
         return guess
 
 
-def local_paths(values_list: Sequence[Mapping[int, Any]]) -> list[pathlib.Path]:
-    """Local files named by the value sets (to upload once each), in first-seen order."""
+def local_paths(values_list: Sequence[Mapping[int, Any]], *, videos: bool = False) -> list[pathlib.Path]:
+    """Local image files (or, with ``videos``, video files) named by the value sets, to upload
+    once each, in first-seen order."""
     found: dict[pathlib.Path, None] = {}
 
     def walk(v: Any) -> None:
-        if isinstance(v, pathlib.PurePath):
-            found.setdefault(pathlib.Path(v), None)
+        if isinstance(v, LocalVideo if videos else pathlib.PurePath):
+            found.setdefault(v.path if isinstance(v, LocalVideo) else pathlib.Path(v), None)
         elif isinstance(v, (list, tuple)):
             for x in v:
                 walk(x)
@@ -122,10 +123,16 @@ def local_paths(values_list: Sequence[Mapping[int, Any]]) -> list[pathlib.Path]:
     return list(found)
 
 
-def resolve_uploads(values: Mapping[int, Any], names: Mapping[pathlib.Path, str]) -> dict[int, Any]:
-    """A value set with each local path replaced by its uploaded image, as field JSON."""
+def resolve_uploads(
+    values: Mapping[int, Any],
+    names: Mapping[pathlib.Path, str],
+    video_names: Mapping[pathlib.Path, str] | None = None,
+) -> dict[int, Any]:
+    """A value set with each local path replaced by its uploaded image or video, as field JSON."""
 
     def sub(v: Any) -> Any:
+        if isinstance(v, LocalVideo):
+            return {"video_name": (video_names or {})[v.path]}
         if isinstance(v, pathlib.PurePath):
             return {"image_name": names[pathlib.Path(v)]}
         if isinstance(v, (list, tuple)):

@@ -220,7 +220,11 @@ class InvokeAIClient:
         names = {
             p: str((self.upload_image(p))["image_name"]) for p in local_paths(values_list)
         }
-        resolved = [resolve_uploads(v, names) for v in values_list]
+        video_names = {
+            p: str((self.upload_video(p))["video_name"])
+            for p in local_paths(values_list, videos=True)
+        }
+        resolved = [resolve_uploads(v, names, video_names) for v in values_list]
         resolver = CachedResolver()  # fresh per enqueue: board contents change
         while True:
             try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import pathlib
+from dataclasses import dataclass
 from typing import Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
@@ -18,7 +19,10 @@ __all__ = [
     "ImageRef",
     "ImageValue",
     "JsonValue",
+    "LocalVideo",
     "ModelRef",
+    "VideoRef",
+    "VideoValue",
     "image_name_of",
     "json_value",
     "local_image_path",
@@ -36,6 +40,25 @@ class ImageRef(BaseModel):
 # An image input: an ``ImageRef`` or a ``str`` names an image on the server; a ``pathlib.Path``
 # is a local file, uploaded when the workflow is submitted.
 ImageValue = Union[ImageRef, pathlib.Path, str]
+
+class VideoRef(BaseModel):
+    """A video already on the server, by its ``video_name``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    video_name: str
+
+
+# A video input: a ``VideoRef`` or a ``str`` names a video on the server; a ``pathlib.Path`` is
+# a local file, uploaded as a video when the workflow is submitted.
+VideoValue = Union[VideoRef, pathlib.Path, str]
+
+
+@dataclass(frozen=True)
+class LocalVideo:
+    """A local file of a video input, waiting for its upload (a bare Path is an image's)."""
+
+    path: pathlib.Path
+
 
 # A board: "auto" (the GUI's auto-add board, none here), "none" (uncategorized) or a board id.
 BoardValue = Union[Literal["auto", "none"], str]
@@ -99,6 +122,14 @@ def to_field_json(value: Any, kind: str | None = None) -> Any:
         if name is None:
             raise TypeError(f"not an image: {value!r}")
         return {"image_name": name}
+    if kind == "video" and value is not None:
+        if isinstance(value, pathlib.PurePath):
+            return LocalVideo(pathlib.Path(value))
+        name = value.video_name if isinstance(value, VideoRef) else value if isinstance(value, str) else (
+            value.get("video_name") if isinstance(value, dict) else None)  # fmt: skip
+        if not isinstance(name, str):
+            raise TypeError(f"not a video: {value!r}")
+        return {"video_name": name}
     if kind == "board" and isinstance(value, str):
         return value if value in ("auto", "none") else {"board_id": value}
     if isinstance(value, BaseModel):

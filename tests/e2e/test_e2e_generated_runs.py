@@ -196,3 +196,43 @@ def test_a_module_generated_before_the_runtime_moved_into_layers_still_runs(
     assert cls.expectations() == ()  # nothing recorded: nothing to check
     result = cls(width=44, height=24, noise_amount=0.0).run(client, timeout=120)
     assert _image(client, result.images[0].image_name).size == (44, 24)
+
+
+@pytest.mark.parametrize("server_url", ["6.14.2"], indirect=True)  # video nodes came in 6.x
+def test_a_video_input_takes_a_local_file_uploaded_as_a_video(client: InvokeAIClient, tmp_path: Path) -> None:
+    """``VideoValue``: a local path is uploaded as a video (not an image) and reaches the node;
+    a server video name works too; a number is refused before anything runs."""
+    import json
+    import sys
+
+    import imageio_ffmpeg
+    from pydantic import ValidationError
+
+    from ivk_codegen.cli import main as codegen
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "runtime"))
+    from wfbuild import workflow
+
+    wf = workflow([("clip", "video", {"video": None})], [], [("clip", "video")], no_cache=["clip"], name="Clip")
+    (tmp_path / "clip.json").write_text(json.dumps(wf.data))
+    assert codegen([str(tmp_path / "clip.json"), "-o", str(tmp_path / "clip.py"), "-q"]) == 0
+    assert "video: VideoValue" in (tmp_path / "clip.py").read_text()
+    spec = importlib.util.spec_from_file_location("e2e_video_clip", tmp_path / "clip.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+
+    mp4 = tmp_path / "local.mp4"
+    writer = imageio_ffmpeg.write_frames(str(mp4), (24, 8), fps=4, macro_block_size=1)
+    writer.send(None)
+    for shade in range(4):
+        writer.send(bytes([shade * 60]) * (24 * 8 * 3))
+    writer.close()
+    with pytest.raises(ValidationError):
+        module.Clip(video=12345)
+    result = module.Clip(video=mp4).run(client, timeout=120)
+    (video,) = result.videos
+    assert (video.width, video.height) == (24, 8)
+    again = module.Clip(video=video.video_name).run(client, timeout=120)
+    assert again.videos[0].video_name == video.video_name

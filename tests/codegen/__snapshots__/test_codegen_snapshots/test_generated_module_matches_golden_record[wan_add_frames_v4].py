@@ -6,11 +6,11 @@
 
 from typing import Annotated, ClassVar
 
-from pydantic import Field, JsonValue
+from pydantic import Field
 from pydantic.dataclasses import dataclass
 
 from ivk_runtime.generated import GeneratedWorkflow, InputSpec, workflow_config
-from ivk_runtime.values import ModelRef
+from ivk_runtime.values import ModelRef, VideoValue
 
 __all__ = ["ImageToVideoAddFrames"]
 
@@ -29,7 +29,7 @@ class ImageToVideoAddFrames(GeneratedWorkflow):
 
     Sets field 'prompt' of the wan_text_encoder node '2b1f7d8c-ae3f-5c4d-9f2b-3a4e5d6c7b8f' (Positive Prompt)."""
 
-    starting_video: JsonValue
+    starting_video: VideoValue
     """Input 1: Starting Video.
 
     Sets field 'video' of the video node '642e7cda-08c1-435c-8e6b-99700b61200b'.
@@ -119,7 +119,7 @@ class ImageToVideoAddFrames(GeneratedWorkflow):
             attribute="starting_video",
             node_id="642e7cda-08c1-435c-8e6b-99700b61200b",
             field="video",
-            kind="value",
+            kind="video",
             node_type="video",
             node_version="1.0.0",
             signature="ref:VideoField",

@@ -45,6 +45,7 @@ class PyType:
     constraints: tuple[tuple[str, int | float], ...] = ()
     ext: TypeExtension | None = None
     nullable: bool = False
+    models: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())  # a model's allowed bases, types
     notes: tuple[str, ...] = field(default=(), compare=False)  # for the docstring
 
     @property
@@ -61,7 +62,11 @@ class PyType:
         simple = {"int": "int", "float": "float", "str": "str", "bool": "bool",
                   "image": "ImageValue", "board": "BoardValue", "model": "ModelRef",
                   "color": "Color", "json": "JsonValue", "video": "VideoValue"}  # fmt: skip
-        if self.kind in simple:
+        if self.kind == "model" and any(self.models):
+            bases, types = (("Literal[" + ", ".join(map(value_literal, v)) + "]") if v else "str"
+                            for v in self.models)  # fmt: skip
+            text = f"ModelRef[{bases}, {types}]"
+        elif self.kind in simple:
             text = simple[self.kind]
         elif self.kind == "literal":
             text = "Literal[" + ", ".join(value_literal(o) for o in self.options) + "]"
@@ -94,6 +99,8 @@ class PyType:
                    "video": ("ivk_runtime.values", "VideoValue")}  # fmt: skip
         if self.kind in by_kind:
             found.add(by_kind[self.kind])
+        if self.kind == "model" and any(self.models):
+            found.add(("typing", "Literal"))
         if self.ext:
             found.add((self.ext.module, self.ext.name))
         if self.item:
@@ -212,6 +219,9 @@ def _check_model(t: PyType, value: Any) -> Any:
     sub = value.get("submodel_type")
     if sub is not None and not isinstance(sub, str):
         raise DefaultError("submodel_type is not a string")
+    for key, allowed in zip(("base", "type"), t.models):
+        if allowed and value[key] not in allowed:
+            raise DefaultError(f"a model of {key} {value[key]!r:.40}, not {' or '.join(allowed)}")
     return Obj("ModelRef", tuple((k, value.get(k)) for k in MODEL_REQUIRED + ("submodel_type",)))
 
 
@@ -229,6 +239,7 @@ _CHECKS: dict[str, Any] = {
     "literal": _check_literal, "image": _check_image, "board": _check_board, "model": _check_model,
     "color": _check_color, "json": lambda t, v: v, "ext": lambda t, v: v, "video": _check_video,
 }  # fmt: skip
+
 
 
 def _check_bound(name: str, bound: int | float, value: Any) -> None:
@@ -255,6 +266,7 @@ class TypeResolver:
         if t.kind == "board":  # "none" is the uncategorized board; null is not a GUI value
             t = replace(t, nullable=False)
         t = _apply_settings(t, settings)
+        t = _with_model_filters(t, prop)
         notes = list(t.notes) + _model_notes(prop)
         return replace(t, notes=tuple(notes))
 
@@ -353,6 +365,24 @@ def _apply_settings(t: PyType, settings: Mapping[str, Any] | None) -> PyType:
         return t  # contradictory settings: the schema's bounds alone
     order = ["ge", "gt", "le", "lt", "multiple_of", "min_length", "max_length"]
     return replace(t, constraints=tuple((k, bounds[k]) for k in order if k in bounds))
+
+
+def _filter_values(value: Any) -> tuple[str, ...]:
+    values = value if isinstance(value, list) else [value]
+    return tuple(dict.fromkeys(v for v in values if isinstance(v, str) and v))
+
+
+def _with_model_filters(t: PyType, prop: Mapping[str, Any]) -> PyType:
+    """The schema's ``ui_model_base``/``ui_model_type`` as the model's type parameters (also
+    for a list of models); a filter the schema leaves out allows any."""
+    models = (_filter_values(prop.get("ui_model_base")), _filter_values(prop.get("ui_model_type")))
+    if not any(models):
+        return t
+    if t.kind == "model":
+        return replace(t, models=models)
+    if t.kind in ("list", "either") and t.item is not None and t.item.kind == "model":
+        return replace(t, item=replace(t.item, models=models))
+    return t
 
 
 def _model_notes(prop: Mapping[str, Any]) -> list[str]:

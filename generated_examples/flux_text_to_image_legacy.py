@@ -4,7 +4,7 @@
 # Content hash: sha256:3eb246d3900072c0be6b0402c7fb9cd645e76e1019c3886b54255e511be1ed36
 """Typed inputs of the InvokeAI workflow 'Text to Image - FLUX'."""
 
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic.dataclasses import dataclass
 
@@ -23,7 +23,7 @@ class TextToImageFlux(GeneratedWorkflow):
     Each attribute is one input of the workflow's Form, in Form order. Run with ``params.run(client)``.
     """
 
-    model: ModelRef
+    model: ModelRef[Literal["flux"], Literal["main"]]
     """Input 0: model.
 
     Sets field 'model' of the flux_model_loader node 'f8d9d7c8-9ed7-4bd7-9e42-ab0e89bfac90'.
@@ -32,21 +32,21 @@ class TextToImageFlux(GeneratedWorkflow):
     Model type: main.
     Required: the workflow leaves it empty."""
 
-    t5_encoder: ModelRef | None = None
+    t5_encoder: ModelRef[str, Literal["t5_encoder"]] | None = None
     """Input 1: T5 Encoder.
 
     Sets field 't5_encoder_model' of the flux_model_loader node 'f8d9d7c8-9ed7-4bd7-9e42-ab0e89bfac90'.
 
     Model type: t5_encoder."""
 
-    clip_embed: ModelRef | None = None
+    clip_embed: ModelRef[str, Literal["clip_embed"]] | None = None
     """Input 2: CLIP Embed.
 
     Sets field 'clip_embed_model' of the flux_model_loader node 'f8d9d7c8-9ed7-4bd7-9e42-ab0e89bfac90'.
 
     Model type: clip_embed."""
 
-    vae: ModelRef | None = None
+    vae: ModelRef[Literal["flux"], Literal["vae"]] | None = None
     """Input 3: VAE.
 
     Sets field 'vae_model' of the flux_model_loader node 'f8d9d7c8-9ed7-4bd7-9e42-ab0e89bfac90'.

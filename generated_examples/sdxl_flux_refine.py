@@ -44,7 +44,7 @@ class SdxlThenFlux(GeneratedWorkflow):
 
     Sets field 'value' of the integer node 'b3d2746d-483a-4133-a973-a780a97fcb1f'."""
 
-    sdxl_model: ModelRef = ModelRef(
+    sdxl_model: ModelRef[Literal["sdxl"], Literal["main"]] = ModelRef(
         key="fb57e50d-e8b1-43d3-a988-e33721c2be3e",
         hash="blake3:00f0d88d0b5ff2f1661751fa7cea7f0820f3f5928699efe9f9eb9b3363f6fb25",
         name="sdxlUnstableDiffusers_v9DIVINITYMACHINE",
@@ -120,7 +120,7 @@ class SdxlThenFlux(GeneratedWorkflow):
 
     Sets field 'string_right' of the string_join_three node '5656de6d-73ce-42cb-bf43-f2dc0ae34bba'."""
 
-    flux_model: ModelRef = ModelRef(
+    flux_model: ModelRef[Literal["flux"], Literal["main"]] = ModelRef(
         key="4ea8c1b5-e56c-47c0-949e-3805d06c1301",
         hash="blake3:202d1d57667fdc0b5b088a46dce7c801ffcf2e0933d4c521e272399ece17aa7b",
         name="flux1-schnell",
@@ -134,7 +134,7 @@ class SdxlThenFlux(GeneratedWorkflow):
     Model base: flux.
     Model type: main."""
 
-    t5_encoder: ModelRef | None = ModelRef(
+    t5_encoder: ModelRef[str, Literal["t5_encoder"]] | None = ModelRef(
         key="cc644930-283a-464f-b48f-831e6add8ed5",
         hash="blake3:38aafa42899cf4fe8b1055d17de6e7fe15af104d193da4a320e34ca24db32754",
         name="t5_bnb_int8_quantized_encoder",
@@ -147,7 +147,7 @@ class SdxlThenFlux(GeneratedWorkflow):
 
     Model type: t5_encoder."""
 
-    clip_embed: ModelRef | None = ModelRef(
+    clip_embed: ModelRef[str, Literal["clip_embed"]] | None = ModelRef(
         key="6fca3865-ce3f-45cd-a4d4-1086ea40504e",
         hash="blake3:17c19f0ef941c3b7609a9c94a659ca5364de0be364a91d4179f0e39ba17c3b70",
         name="clip-vit-large-patch14",
@@ -160,7 +160,7 @@ class SdxlThenFlux(GeneratedWorkflow):
 
     Model type: clip_embed."""
 
-    vae: ModelRef | None = ModelRef(
+    vae: ModelRef[Literal["flux"], Literal["vae"]] | None = ModelRef(
         key="53fdb8d0-6376-44b4-a02f-d25fdb375451",
         hash="blake3:ce21cb76364aa6e2421311cf4a4b5eb052a76c4f1cd207b50703d8978198a068",
         name="FLUX.1-schnell_ae",
@@ -205,7 +205,7 @@ class SdxlThenFlux(GeneratedWorkflow):
 
     Sets field 'control_weight' of the flux_controlnet node 'b04b5a75-3320-4fe1-8605-ed405ed1881e'."""
 
-    flux_model_2: ModelRef = ModelRef(
+    flux_model_2: ModelRef[Literal["flux"], Literal["main"]] = ModelRef(
         key="bcc9c810-5cfd-418a-b7c1-42facca130b5",
         hash="blake3:40ace2cf5d03a95ec710054ec5e4c8e864341a7ebfefe188ed750c41a0463795",
         name="flux1-dev",

@@ -22,7 +22,7 @@ class SdxlTextToImage(GeneratedWorkflow):
     Each attribute is one input of the workflow's Form, in Form order. Run with ``params.run(client)``.
     """
 
-    model: ModelRef = ModelRef(
+    model: ModelRef[Literal["sdxl"], Literal["main"]] = ModelRef(
         key="914b2e5a-b8d3-4da1-965f-b3775bbc5745",
         hash="blake3:7bb02e9351409debc5727aeeb83f77340931d3c8f86d2d6c69f67af8de20dd74",
         name="juggernautXL_v9Rundiffusionphoto2",

@@ -4,7 +4,7 @@
 # Content hash: sha256:3d1d864b90525aeca12b41d449d936312f97cfe0970aaef8b5d250c41b92b57c
 """Typed inputs of the InvokeAI workflow 'Text to Video - Wan 2.2 Lightning'."""
 
-from typing import Annotated, ClassVar
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 from pydantic.dataclasses import dataclass
@@ -54,7 +54,7 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
 
     Sets field 'fps' of the wan_l2v node '6f5dcb1c-e27d-9fb0-d16f-7e8cbaa1fcbd'."""
 
-    transformer_high_noise: ModelRef
+    transformer_high_noise: ModelRef[Literal["wan"], Literal["main"]]
     """Input 6: Transformer (High Noise).
 
     Sets field 'model' of the wan_model_loader node '1a0e6c7b-9d2f-4b3c-8e1a-2f3d4c5b6a7e'.
@@ -68,7 +68,7 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
 
     Sets field 'guidance_scale' of the wan_video_denoise node '4d3b9faf-c05b-7e6f-bf4d-5c6a7f8e9dab'."""
 
-    transformer_low_noise: ModelRef | None = None
+    transformer_low_noise: ModelRef[Literal["wan"], Literal["main"]] | None = None
     """Input 8: Transformer (Low Noise).
 
     Sets field 'transformer_low_noise_model' of the wan_model_loader node '1a0e6c7b-9d2f-4b3c-8e1a-2f3d4c5b6a7e'.
@@ -82,7 +82,7 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
 
     Sets field 'guidance_scale_low_noise' of the wan_video_denoise node '4d3b9faf-c05b-7e6f-bf4d-5c6a7f8e9dab'."""
 
-    lightning_lora_high_noise: ModelRef
+    lightning_lora_high_noise: ModelRef[Literal["wan"], Literal["lora"]]
     """Input 10: Lightning LoRA (High Noise).
 
     Sets field 'lora' of the wan_lora_loader node '291abec8-b996-4c7b-959c-360f56a3ed60' (Apply Lightning LoRA (High Noise)).
@@ -96,7 +96,7 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
 
     Sets field 'weight' of the wan_lora_loader node '291abec8-b996-4c7b-959c-360f56a3ed60' (Apply Lightning LoRA (High Noise))."""
 
-    lightning_lora_low_noise: ModelRef
+    lightning_lora_low_noise: ModelRef[Literal["wan"], Literal["lora"]]
     """Input 12: Lightning LoRA (Low Noise).
 
     Sets field 'lora' of the wan_lora_loader node 'ae8f115d-a3b8-4f76-b280-7313366a94ad'.
@@ -110,14 +110,14 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
 
     Sets field 'weight' of the wan_lora_loader node 'ae8f115d-a3b8-4f76-b280-7313366a94ad'."""
 
-    wan_t5_encoder: ModelRef | None = None
+    wan_t5_encoder: ModelRef[str, Literal["wan_t5_encoder"]] | None = None
     """Input 14: Wan T5 Encoder.
 
     Sets field 'wan_t5_encoder_model' of the wan_model_loader node '1a0e6c7b-9d2f-4b3c-8e1a-2f3d4c5b6a7e'.
 
     Model type: wan_t5_encoder."""
 
-    vae: ModelRef | None = None
+    vae: ModelRef[Literal["wan"], Literal["vae"]] | None = None
     """Input 15: VAE.
 
     Sets field 'vae_model' of the wan_model_loader node '1a0e6c7b-9d2f-4b3c-8e1a-2f3d4c5b6a7e'.
@@ -125,7 +125,7 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
     Model base: wan.
     Model type: vae."""
 
-    component_source_diffusers: ModelRef | None = None
+    component_source_diffusers: ModelRef[Literal["wan"], Literal["main"]] | None = None
     """Input 16: Component Source (Diffusers).
 
     Sets field 'component_source' of the wan_model_loader node '1a0e6c7b-9d2f-4b3c-8e1a-2f3d4c5b6a7e'.

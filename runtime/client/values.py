@@ -9,9 +9,10 @@ from __future__ import annotations
 import copy
 import pathlib
 from dataclasses import dataclass
-from typing import Any, Literal, Union
+from typing import Any, Generic, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
+from typing_extensions import TypeVar  # a default for the type parameters (PEP 696)
 
 __all__ = [
     "BoardValue",
@@ -64,15 +65,23 @@ class LocalVideo:
 BoardValue = Union[Literal["auto", "none"], str]
 
 
-class ModelRef(BaseModel):
+# A generated module writes the bases and types a field allows into its annotation:
+# ``ModelRef[Literal["sdxl"], Literal["main"]]``, so mypy, pyright and validation refuse an
+# SDXL VAE given to a Wan transformer field. Covariant (the model is frozen) so that a ref of
+# base "sdxl" fits a field taking "sdxl" or "sd-1"; ``ModelRef`` alone takes any.
+BaseT = TypeVar("BaseT", bound=str, default=str, covariant=True)
+TypeT = TypeVar("TypeT", bound=str, default=str, covariant=True)
+
+
+class ModelRef(BaseModel, Generic[BaseT, TypeT]):
     """A model on the server: InvokeAI's ModelIdentifierField."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
     key: str
     hash: str
     name: str
-    base: str
-    type: str
+    base: BaseT
+    type: TypeT
     submodel_type: str | None = None
 
 

@@ -8,6 +8,8 @@ to check that the runtime rejects it too.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from blur_image import BlurImage
 from flux_text_to_image_legacy import TextToImageFlux
 from resize_upload import ResizeAnImage
@@ -17,7 +19,9 @@ from ivk_runtime.values import Color, ModelRef
 
 MODEL = ModelRef(key="k1", hash="blake3:00", name="Some model", base="flux", type="main")
 params = BlurImage()
-flux = TextToImageFlux(model=MODEL)
+FLUX: ModelRef[Literal["flux"], Literal["main"]] = ModelRef(key="k1", hash="h", name="f", base="flux", type="main")
+SDXL_VAE: ModelRef[Literal["sdxl"], Literal["vae"]] = ModelRef(key="k2", hash="h", name="v", base="sdxl", type="vae")
+flux = TextToImageFlux(model=FLUX)
 resize = ResizeAnImage(input_image="on-the-server.png")
 
 params.width = "x"  # type: ignore[assignment]
@@ -35,3 +39,7 @@ flux.model = None  # type: ignore[assignment]
 resize.input_image = 5  # type: ignore[assignment]
 SdxlTextToImage(board=None)  # type: ignore[arg-type]
 SdxlTextToImage(board="none").scheduler = "euler_x"  # type: ignore[assignment]
+flux.vae = FLUX  # type: ignore[assignment]
+flux.vae = SDXL_VAE  # type: ignore[assignment]
+flux.vae = MODEL  # type: ignore[assignment]
+SdxlTextToImage(board="none", model=FLUX)  # type: ignore[arg-type]

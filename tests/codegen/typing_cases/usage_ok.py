@@ -7,7 +7,7 @@ from tests/workflows/resize_upload.json (``resize_upload``, the examples have no
 from __future__ import annotations
 
 import pathlib
-from typing import Any
+from typing import Any, Literal
 
 from blur_image import BlurImage
 from flux_text_to_image_legacy import TextToImageFlux
@@ -18,6 +18,11 @@ from wan_text_to_video import TextToVideoWan22Lightning
 from ivk_runtime.values import Color, ImageRef, ModelRef
 
 MODEL = ModelRef(key="k1", hash="blake3:00", name="Some model", base="flux", type="main")
+# a ref of the base and type a field allows: the annotation (or the call at the field) says it
+FLUX_VAE: ModelRef[Literal["flux"], Literal["vae"]] = ModelRef(key="k2", hash="h", name="ae", base="flux", type="vae")
+SDXL: ModelRef[Literal["sdxl"], Literal["main"]] = ModelRef(key="k3", hash="h", name="xl", base="sdxl", type="main")
+WAN = ModelRef(key="k4", hash="h", name="wan", base="wan", type="main")  # ModelRef[str, str]
+WAN_LORA: ModelRef[Literal["wan"], Literal["lora"]] = ModelRef(key="k5", hash="h", name="l", base="wan", type="lora")
 
 blur = BlurImage()
 blur.width = 128  # int
@@ -34,9 +39,10 @@ blur2 = BlurImage(width=32, height=16, blur_radius=0.0, blur_type="gaussian")
 width: int = blur2.width
 radius: float = blur2.blur_radius
 
-flux = TextToImageFlux(model=MODEL)  # the one required input
+flux = TextToImageFlux(model=ModelRef(key="k1", hash="blake3:00", name="Some model", base="flux", type="main"))
 flux.t5_encoder = None  # optional model inputs take None
-flux.vae = MODEL
+flux.vae = FLUX_VAE
+any_model: ModelRef = FLUX_VAE  # a bare ModelRef takes any base and type
 flux.prompt = "a dog"
 flux_values = flux.to_values()
 
@@ -50,12 +56,12 @@ sdxl = SdxlTextToImage(board="none")  # required: the workflow saved no board
 sdxl.scheduler = "dpmpp_2m"
 sdxl.cfg_scale = [7.0, 8.5]  # float | list[float]
 sdxl.cfg_scale = 5.0
-sdxl.model = MODEL
+sdxl.model = SDXL
 
 wan = TextToVideoWan22Lightning(
-    transformer_high_noise=MODEL,
-    lightning_lora_high_noise=MODEL,
-    lightning_lora_low_noise=MODEL,
+    transformer_high_noise=ModelRef(key="k4", hash="h", name="wan", base="wan", type="main"),
+    lightning_lora_high_noise=WAN_LORA,
+    lightning_lora_low_noise=WAN_LORA,
 )
 wan.cfg_low_noise = None  # nullable and bounded
 wan.cfg_low_noise = 2.0

@@ -24,7 +24,7 @@ class SdxlWRefinerTextToImage(GeneratedWorkflow):
     Each attribute is one input of the workflow's Form, in Form order. Run with ``params.run(client)``.
     """
 
-    model: ModelRef
+    model: ModelRef[Literal["sdxl"], Literal["main"]]
     """Input 0: model.
 
     Sets field 'model' of the sdxl_model_loader node '30d3289c-773c-4152-a9d2-bd8a99c8fd22'.
@@ -75,7 +75,7 @@ class SdxlWRefinerTextToImage(GeneratedWorkflow):
 
     Sets field 'scheduler' of the scheduler node '06a30867-1e9d-461f-bd58-14a63cc997dd'."""
 
-    refiner_model: ModelRef
+    refiner_model: ModelRef[Literal["sdxl-refiner"], Literal["main"]]
     """Input 3: Refiner Model.
 
     Sets field 'model' of the sdxl_refiner_model_loader node '62bdf243-d98f-4508-b6b5-c3af00ef49f0'.

@@ -4,7 +4,7 @@
 # Content hash: sha256:36af785d5ff1db5af05fafb69a8d46b114c3926114aecc019fa7da4c4bcb3ab3
 """Typed inputs of the InvokeAI workflow 'Image to Video - Add Frames'."""
 
-from typing import Annotated, ClassVar
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 from pydantic.dataclasses import dataclass
@@ -36,7 +36,7 @@ class ImageToVideoAddFrames(GeneratedWorkflow):
 
     Required: the workflow leaves it empty."""
 
-    transformer_high_noise: ModelRef
+    transformer_high_noise: ModelRef[Literal["wan"], Literal["main"]]
     """Input 2: Transformer (High Noise).
 
     Sets field 'model' of the wan_model_loader node '1a0e6c7b-9d2f-4b3c-8e1a-2f3d4c5b6a7e'.
@@ -45,7 +45,7 @@ class ImageToVideoAddFrames(GeneratedWorkflow):
     Model type: main.
     Required: the workflow leaves it empty."""
 
-    transformer_low_noise: ModelRef | None = None
+    transformer_low_noise: ModelRef[Literal["wan"], Literal["main"]] | None = None
     """Input 3: Transformer (Low Noise).
 
     Sets field 'transformer_low_noise_model' of the wan_model_loader node '1a0e6c7b-9d2f-4b3c-8e1a-2f3d4c5b6a7e'.
@@ -54,7 +54,7 @@ class ImageToVideoAddFrames(GeneratedWorkflow):
     Model type: main.
     Model format: gguf_quantized, checkpoint."""
 
-    component_source_diffusers: ModelRef | None = None
+    component_source_diffusers: ModelRef[Literal["wan"], Literal["main"]] | None = None
     """Input 4: Component Source (Diffusers).
 
     Sets field 'component_source' of the wan_model_loader node '1a0e6c7b-9d2f-4b3c-8e1a-2f3d4c5b6a7e'.
@@ -63,14 +63,14 @@ class ImageToVideoAddFrames(GeneratedWorkflow):
     Model type: main.
     Model format: diffusers."""
 
-    wan_t5_encoder: ModelRef | None = None
+    wan_t5_encoder: ModelRef[str, Literal["wan_t5_encoder"]] | None = None
     """Input 5: Wan T5 Encoder.
 
     Sets field 'wan_t5_encoder_model' of the wan_model_loader node '1a0e6c7b-9d2f-4b3c-8e1a-2f3d4c5b6a7e'.
 
     Model type: wan_t5_encoder."""
 
-    vae: ModelRef | None = None
+    vae: ModelRef[Literal["wan"], Literal["vae"]] | None = None
     """Input 6: VAE.
 
     Sets field 'vae_model' of the wan_model_loader node '1a0e6c7b-9d2f-4b3c-8e1a-2f3d4c5b6a7e'.

@@ -8,17 +8,19 @@ import os
 import pathlib
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from ivk_runtime.errors import IvkError
 from ivk_runtime.graph.drift import drift
 
 from . import __version__
+from .config import Config, ConfigError, find_config
 from .extensions import load_extensions
 from .naming import snake_case
 from .package_init import render_package_init
 from .pipeline import Generated, generate
 from .recorded import read_recorded
-from .schema_source import bundled_schema_name, load_schema
+from .schema_source import SchemaSource, bundled_schema_name, load_schema
 from .writer import diff, is_current, write_if_changed
 
 __all__ = ["main"]
@@ -34,18 +36,20 @@ def _parser() -> argparse.ArgumentParser:
         epilog=(
             "examples:\n"
             "  ivk-codegen my_workflow.json -o my_workflow.py\n"
+            "  ivk-codegen                                   # the workflows of [tool.ivk-codegen]\n"
             "  ivk-codegen workflows/ -o generated/          # a module per workflow\n"
             "  ivk-codegen wf.json -o wf.py --check          # CI: exit 1 if stale or drifted\n"
             "  ivk-codegen wf.json -o wf.py --diff           # show what would change\n"
             "  ivk-codegen wf.json -o wf.py --server http://localhost:9090\n\n"
             f"Types come from the bundled schema ({_bundled()}) unless --schema or --server\n"
-            "says otherwise.\n"
+            "says otherwise. Options given here override pyproject.toml's [tool.ivk-codegen].\n"
             "Exit status: 0 ok, 1 a module is stale or drifted (--check), 2 bad input.\n"
             "With several inputs nothing is written unless every one of them generates."
         ),
     )
-    p.add_argument("inputs", nargs="+", type=pathlib.Path, metavar="WORKFLOW",
-                   help="workflow .json files, or directories of them")  # fmt: skip
+    p.add_argument("inputs", nargs="*", type=pathlib.Path, metavar="WORKFLOW",
+                   help="workflow .json files, or directories of them (default: those that "
+                        "[tool.ivk-codegen] in pyproject.toml configures)")  # fmt: skip
     p.add_argument("-o", "--output", metavar="OUT",
                    help="output .py file, or a directory (made if missing; needed for several "
                         "inputs; a trailing / says directory) (default: stdout)")  # fmt: skip
@@ -111,24 +115,95 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_STALE if argv is not None and "--check" in argv else EXIT_OK
 
 
+@dataclass(frozen=True)
+class _Job:
+    """One set of inputs and their output: the command line's, or a configured entry's."""
+
+    inputs: list[pathlib.Path]
+    raw_output: str | None
+    class_name: str | None
+    init: bool
+    key: str = ""  # the config entry's key, for messages; "" for the command line
+
+
+@dataclass(frozen=True)
+class _Plan:
+    job: _Job
+    files: list[pathlib.Path]
+    output: pathlib.Path | None
+    out_dir: pathlib.Path | None
+    target_of: dict[pathlib.Path, pathlib.Path]
+
+
+def _jobs(args: argparse.Namespace, config: Config | None) -> list[_Job] | str:
+    """What to generate, and the shared options with the config's filled in where none is given."""
+    if config is not None:
+        if args.schema is None and args.server is None:
+            args.schema = str(config.schema) if config.schema is not None else None
+            args.server = config.server
+        args.extension = args.extension or list(config.extensions)
+        args.quiet = args.quiet or config.quiet
+    if args.inputs:  # explicit inputs: the configured workflows are not wanted this time
+        return [_Job(args.inputs, args.output, args.class_name, args.init)]
+    if config is None:
+        return ("no WORKFLOW given, and no pyproject.toml here or above has a [tool.ivk-codegen] "
+                "table: pass WORKFLOW.json files (see --help), or configure them there")  # fmt: skip
+    if args.output is not None or args.class_name or args.init:
+        return ("-o, --class-name and --init go with WORKFLOW arguments; the configured "
+                f"workflows take theirs from {config.path}")  # fmt: skip
+    if not config.entries:
+        return f"{config.path}: tool.ivk-codegen.workflows: no workflows configured"
+    return [_Job([e.workflow], e.output, e.class_name, e.init, e.key) for e in config.entries]
+
+
+def _plan(job: _Job, args: argparse.Namespace) -> _Plan | str:
+    """The files and targets of one job, or what is wrong with it; nothing read but names."""
+    output = pathlib.Path(job.raw_output) if job.raw_output is not None else None
+    files = _expand(job.inputs)
+    if not files:
+        return "no workflow .json files found in " + ", ".join(map(str, job.inputs))
+    many = len(files) > 1 or any(p.is_dir() for p in job.inputs)
+    if many and job.class_name:
+        return "--class-name needs exactly one input file"
+    if (args.check or args.diff) and output is None:
+        return f"--{'check' if args.check else 'diff'} needs -o/--output to compare against"
+    if many and output is None:
+        return f"{len(files)} workflows need -o DIR: a directory to write their modules into"
+    wants_dir = job.raw_output is not None and job.raw_output.endswith(("/", os.sep))
+    out_dir = output if output is not None and (many or wants_dir or output.is_dir()) else None
+    if job.init and out_dir is None:
+        return "--init needs -o DIR: the directory whose __init__.py it writes"
+    targets: dict[pathlib.Path, pathlib.Path] = {}
+    for path in files:
+        target = out_dir / _module_file(path) if out_dir is not None else output
+        if target is not None and target in targets:
+            return f"{targets[target].name} and {path.name} would both be written to {target}"
+        if target is not None:
+            targets[target] = path
+    return _Plan(job, files, output, out_dir, {path: target for target, path in targets.items()})
+
+
 def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
-    raw_output: str | None = args.output
-    args.output = pathlib.Path(raw_output) if raw_output is not None else None
-    files = _expand(args.inputs)
-    if not files:
-        return _fail("no workflow .json files found in " + ", ".join(map(str, args.inputs)))
-    many = len(files) > 1 or any(p.is_dir() for p in args.inputs)
-    if many and args.class_name:
-        return _fail("--class-name needs exactly one input file")
-    if (args.check or args.diff) and args.output is None:
-        return _fail(f"--{'check' if args.check else 'diff'} needs -o/--output to compare against")
-    if many and args.output is None:
-        return _fail(f"{len(files)} workflows need -o DIR: a directory to write their modules into")
-    wants_dir = raw_output is not None and raw_output.endswith(("/", os.sep))
-    out_dir = args.output if args.output is not None and (many or wants_dir or args.output.is_dir()) else None
-    if args.init and out_dir is None:
-        return _fail("--init needs -o DIR: the directory whose __init__.py it writes")
+    try:
+        config = find_config()
+    except ConfigError as exc:
+        return _fail(str(exc))
+    jobs = _jobs(args, config)
+    if isinstance(jobs, str):
+        return _fail(jobs)
+    plans: list[_Plan] = []
+    writers: dict[pathlib.Path, str] = {}  # every file any job writes -> the job's key
+    for job in jobs:
+        plan = _plan(job, args)
+        if isinstance(plan, str):
+            return _fail(f"{config.path}: {job.key}: {plan}" if job.key and config is not None else plan)
+        init = [plan.out_dir / "__init__.py"] if job.init and plan.out_dir is not None else []
+        for target in [*plan.target_of.values(), *init]:
+            other = writers.setdefault(target.resolve(), job.key)
+            if other != job.key and config is not None:
+                return _fail(f"{config.path}: {job.key} and {other} would both write {target}")
+        plans.append(plan)
 
     try:
         schema = load_schema(args.schema, args.server, args.token)
@@ -136,50 +211,53 @@ def _main(argv: Sequence[str] | None) -> int:
     except (IvkError, ValueError) as exc:
         return _fail(str(exc))
 
-    targets: dict[pathlib.Path, pathlib.Path] = {}
-    for path in files:
-        target = out_dir / _module_file(path) if out_dir is not None else args.output
-        if target is not None and target in targets:
-            return _fail(f"{targets[target].name} and {path.name} would both be written to {target}")
-        if target is not None:
-            targets[target] = path
-    target_of = {path: target for target, path in targets.items()}
-
-    results: list[tuple[pathlib.Path, Generated]] = []
+    every: list[tuple[_Plan, list[tuple[pathlib.Path, Generated]]]] = []
     failed = False
-    for path in files:
-        try:
-            gen = generate(path, schema, extensions=extensions, class_name=args.class_name,
-                           lock=target_of.get(path), new_names=args.new_names)  # fmt: skip
-        except IvkError as exc:
-            _fail(str(exc) if str(exc).startswith(path.name) else f"{path.name}: {exc}")
-            failed = True
-            continue
-        except Exception as exc:  # a bug of ours: still one line, still no output
-            _fail(f"{path.name}: internal error ({type(exc).__name__}: {exc}); please report it")
-            failed = True
-            continue
-        if not args.quiet:
-            for message in gen.messages:
-                if not (args.check and message.removeprefix("warning: ") in gen.rebinds):
-                    print(f"{path.name}: {message}", file=sys.stderr)
-        results.append((path, gen))
+    for plan in plans:
+        results: list[tuple[pathlib.Path, Generated]] = []
+        for path in plan.files:
+            try:
+                gen = generate(path, schema, extensions=extensions, class_name=plan.job.class_name,
+                               lock=plan.target_of.get(path), new_names=args.new_names)  # fmt: skip
+            except IvkError as exc:
+                _fail(str(exc) if str(exc).startswith(path.name) else f"{path.name}: {exc}")
+                failed = True
+                continue
+            except Exception as exc:  # a bug of ours: still one line, still no output
+                _fail(f"{path.name}: internal error ({type(exc).__name__}: {exc}); please report it")
+                failed = True
+                continue
+            if not args.quiet:
+                for message in gen.messages:
+                    if not (args.check and message.removeprefix("warning: ") in gen.rebinds):
+                        print(f"{path.name}: {message}", file=sys.stderr)
+            results.append((path, gen))
+        every.append((plan, results))
     if failed:
-        return EXIT_BAD_INPUT  # all or nothing: no partial set of modules
+        return EXIT_BAD_INPUT  # all or nothing: no partial set of modules, across every job too
 
-    if args.output is None:
-        sys.stdout.write(results[0][1].code)
+    if every[0][0].output is None:  # stdout: only ever one job, of one file
+        sys.stdout.write(every[0][1][0][1].code)
         return EXIT_OK
-    outputs = [(target_of[path], gen.code, gen.rebinds) for path, gen in results]
-    if args.init and out_dir is not None:
-        owners: dict[str, pathlib.Path] = {}
-        for path, gen in results:  # one name, two classes: the package would keep only one
-            if gen.class_name in owners:
-                return _fail(f"--init: {owners[gen.class_name].name} and {path.name} both make class "
-                             f"{gen.class_name}; generate them into different directories")  # fmt: skip
-            owners[gen.class_name] = path
-        names = [(target_of[path].stem, gen.class_name) for path, gen in results]
-        outputs.append((out_dir / "__init__.py", render_package_init(names), ()))
+    outputs: list[tuple[pathlib.Path, str, Sequence[str]]] = []
+    for plan, results in every:
+        outputs += [(plan.target_of[path], gen.code, gen.rebinds) for path, gen in results]
+        if plan.job.init and plan.out_dir is not None:
+            owners: dict[str, pathlib.Path] = {}
+            for path, gen in results:  # one name, two classes: the package would keep only one
+                if gen.class_name in owners:
+                    where = f"{config.path}: {plan.job.key}.init" if plan.job.key and config else "--init"
+                    return _fail(f"{where}: {owners[gen.class_name].name} and {path.name} both make class "
+                                 f"{gen.class_name}; generate them into different directories")  # fmt: skip
+                owners[gen.class_name] = path
+            names = [(plan.target_of[path].stem, gen.class_name) for path, gen in results]
+            outputs.append((plan.out_dir / "__init__.py", render_package_init(names), ()))
+    return _emit(outputs, args, schema)
+
+
+def _emit(outputs: Sequence[tuple[pathlib.Path, str, Sequence[str]]], args: argparse.Namespace,
+          schema: SchemaSource) -> int:  # fmt: skip
+    """Write, check or diff the outputs; every one has generated."""
     status = EXIT_OK
     for target, code, rebinds in outputs:
         if args.diff:

@@ -293,7 +293,7 @@ class TypeResolver:
             for m in rest:
                 if self._extension(m):
                     return replace(self._resolve(m, depth + 1), nullable=nullable)
-            types = [self._resolve(m, depth + 1) for m in rest]
+            types = [_with_union_bounds(self._resolve(m, depth + 1), prop) for m in rest]
             if len(types) == 1:
                 return replace(types[0], nullable=nullable or types[0].nullable)
             if len(types) == 2:
@@ -331,6 +331,27 @@ class TypeResolver:
             )  # fmt: skip
             return PyType(_SCALARS[kind], constraints=bounds)
         return PyType("json")
+
+
+# pydantic writes a union field's bounds beside the anyOf in its own spelling (a JSON schema
+# "minimum" cannot sit on a union): `"anyOf": [number, array of number], "ge": -1, "le": 2`.
+_UNION_BOUNDS = ("gt", "ge", "lt", "le", "multiple_of")
+
+
+def _with_union_bounds(t: PyType, prop: Mapping[str, Any]) -> PyType:
+    """A union's bounds on its number members, and on the items of its list of numbers."""
+    bounds = tuple(
+        (k, prop[k]) for k in _UNION_BOUNDS
+        if isinstance(prop.get(k), (int, float)) and not isinstance(prop.get(k), bool)
+    )  # fmt: skip
+    if not bounds:
+        return t
+    if t.kind in ("int", "float"):
+        known = dict(t.constraints)
+        return replace(t, constraints=t.constraints + tuple(b for b in bounds if b[0] not in known))
+    if t.kind == "list" and t.item is not None and t.item.kind in ("int", "float"):
+        return replace(t, item=_with_union_bounds(t.item, prop))
+    return t
 
 
 def _literal(values: Sequence[Any]) -> PyType:

@@ -200,7 +200,9 @@ class SdxlThenFlux(GeneratedWorkflow):
 
     Sets field 'num_steps' of the flux_denoise_meta node '9c773392-5647-4f2b-958e-9da1707b6e6a' (Flux Domain Transfer)."""
 
-    control_weight: float | list[float] = 0.3
+    control_weight: (
+        Annotated[float, Field(ge=-1, le=2)] | list[Annotated[float, Field(ge=-1, le=2)]]
+    ) = 0.3
     """Input 19: Control Weight.
 
     Sets field 'control_weight' of the flux_controlnet node 'b04b5a75-3320-4fe1-8605-ed405ed1881e'."""
@@ -229,7 +231,9 @@ class SdxlThenFlux(GeneratedWorkflow):
 
     Sets field 'num_steps' of the flux_denoise_meta node '56fb09f9-0fdc-499e-9933-de31c3aa6e61' (Flux Refinement)."""
 
-    control: float | list[float] = 0.05
+    control: Annotated[float, Field(ge=-1, le=2)] | list[Annotated[float, Field(ge=-1, le=2)]] = (
+        0.05
+    )
     """Input 23: Control.
 
     Sets field 'control_weight' of the flux_controlnet node '39447df2-51ff-4664-8024-cc1e708f30d1'."""

@@ -408,3 +408,34 @@ def test_a_numeric_bound_on_a_string_field_is_not_applied(bundled_schema: Schema
     t = TypeResolver(bundled_schema.index).resolve({"type": "string", "minimum": 0, "maxLength": 5}, None)
     assert t.kind == "str" and t.constraints == (("max_length", 5),)
     assert t.to_python("abc") == "abc"
+
+
+def test_a_unions_bounds_bound_each_number(bundled_schema: SchemaSource) -> None:
+    """controlnet's control_weight is ``float | list[float]`` with pydantic's ``ge``/``le``
+    beside the anyOf: both the number and every item of the list are bounded (both dropped)."""
+    resolver = TypeResolver(bundled_schema.index)
+    prop = bundled_schema.index.node("controlnet").inputs["control_weight"].raw  # type: ignore[union-attr]
+    assert (prop.get("ge"), prop.get("le")) == (-1, 2)
+    t = resolver.resolve(prop, None)
+    assert t.kind == "either" and t.item is not None and dict(t.item.constraints) == {"ge": -1, "le": 2}
+    assert _accepts(t, 1.5) and _accepts(t, [0.5, 2.0])
+    assert not _accepts(t, 3.0) and not _accepts(t, [0.5, -1.5])
+    with pytest.raises(Exception, match="le=2"):
+        t.to_python([1.0, 2.5])  # a saved weight out of bounds is no default
+
+
+def test_model_filters_are_part_of_the_type(resolver: TypeResolver) -> None:
+    t = resolver.resolve({"anyOf": [{"$ref": "#/components/schemas/ModelIdentifierField"}, {"type": "null"}],
+                          "ui_model_base": ["sdxl", "sd-1"], "ui_model_type": "vae"}, None)  # fmt: skip
+    assert t.annotation() == 'ModelRef[Literal["sdxl", "sd-1"], Literal["vae"]] | None'
+    ref = {"key": "k", "hash": "h", "name": "n", "type": "vae"}
+    assert _accepts(t, ModelRef(**ref, base="sd-1")) and _accepts(t, None)
+    assert not _accepts(t, ModelRef(**ref, base="flux"))
+    assert not _accepts(t, ModelRef(**{**ref, "type": "main"}, base="sdxl"))
+    with pytest.raises(Exception, match="base 'flux'"):
+        t.to_python({**ref, "base": "flux"})  # a saved model of another base is no default
+    only_type = resolver.resolve({"$ref": "#/components/schemas/ModelIdentifierField", "ui_model_type": ["t5_encoder"]}, None)
+    assert only_type.annotation() == 'ModelRef[str, Literal["t5_encoder"]]'
+    listed = resolver.resolve({"type": "array", "items": {"$ref": "#/components/schemas/ModelIdentifierField"},
+                               "ui_model_type": ["lora"]}, None)  # fmt: skip
+    assert listed.annotation() == 'list[ModelRef[str, Literal["lora"]]]'

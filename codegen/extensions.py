@@ -8,19 +8,23 @@ model or dataclass with the node field's keys does).
 
 Register extensions in either way:
 - a module with a module-level ``IVK_TYPE_EXTENSIONS = [TypeExtension(...), ...]``, named
-  with ``ivk-codegen --extension my_pack.ivk_types``;
+  with ``ivk-codegen --extension my_pack.ivk_types`` (found from the current directory too, as
+  ``python -m`` finds modules);
 - an entry point in the ``ivk_codegen.type_extensions`` group whose object is such a list.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import os
 import re
-from collections.abc import Iterable
+import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 
-__all__ = ["TypeExtension", "load_extensions"]
+__all__ = ["TypeExtension", "import_python_type", "load_extensions"]
 
 _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+\Z")
 
@@ -58,12 +62,45 @@ def _as_extensions(obj: object, origin: str) -> list[TypeExtension]:
     return list(items)
 
 
+@contextlib.contextmanager
+def _current_directory_importable() -> Iterator[None]:
+    """The current directory first on ``sys.path`` (as ``python -m`` puts it) while importing a
+    user's module, and taken off again after: the generator's own imports never see it."""
+    cwd = os.getcwd()
+    if cwd in sys.path:
+        yield
+        return
+    sys.path.insert(0, cwd)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(ValueError):
+            sys.path.remove(cwd)
+
+
+def _import(name: str) -> object:
+    with _current_directory_importable():
+        return importlib.import_module(name)
+
+
+def import_python_type(ext: TypeExtension) -> object:
+    """The Python type an extension names, imported as its module was; ValueError when it
+    cannot be."""
+    try:
+        module = _import(ext.module)
+    except ImportError as exc:
+        raise ValueError(f"{ext.python_type} cannot be imported: {exc}") from exc
+    if not hasattr(module, ext.name):
+        raise ValueError(f"{ext.module} has no {ext.name}")
+    return getattr(module, ext.name)
+
+
 def load_extensions(modules: Iterable[str] = ()) -> list[TypeExtension]:
     """Extensions from the named modules, then from installed entry points."""
     found: list[TypeExtension] = []
     for name in modules:
         try:
-            module = importlib.import_module(name)
+            module = _import(name)
         except ImportError as exc:
             raise ValueError(f"extension module {name!r} cannot be imported: {exc}") from exc
         if not hasattr(module, "IVK_TYPE_EXTENSIONS"):

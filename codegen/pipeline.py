@@ -56,7 +56,8 @@ def generate_source(
         new_names=new_names,
     )
     source = render_module(model)
-    verify_module(source, frozenset(e.module for e in extensions))
+    modules, types = frozenset(e.module for e in extensions), frozenset(e.name for e in extensions)
+    verify_module(source, modules, types)
     tail = render_workflow_data(model)
     verify_workflow_data(tail)
     code = source.rstrip("\n") + tail

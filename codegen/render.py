@@ -11,6 +11,7 @@ from typing import Any
 
 import jinja2
 
+from .ext_defaults import ExtValue
 from .formatting import format_statement
 from .model import Attribute, ModuleModel
 from .pysyntax import Code, comment_text, docstring, identifier, string_literal
@@ -49,7 +50,7 @@ def _imports(model: ModuleModel) -> list[Code]:
         wanted |= a.type.imports()
         if a.has_default:
             wanted |= a.type.expression_imports(a.default)
-            if isinstance(a.default, (list, dict)):
+            if isinstance(a.default, (list, dict, ExtValue)):
                 wanted.add(("pydantic", "Field"))
                 if a.type.kind == "json":
                     wanted.add(("ivk_runtime.values", "json_value"))
@@ -78,7 +79,8 @@ def _default(a: Attribute) -> Code | None:
     if not a.has_default:
         return None
     expr = a.type.expression(a.default)
-    if isinstance(a.default, (list, dict)):  # mutable: one fresh copy per instance
+    # mutable (an extension's instance too): one fresh copy per instance
+    if isinstance(a.default, (list, dict, ExtValue)):
         if a.type.kind == "json":  # typed through json_value, or mypy infers dict[str, int]
             return Code(f"Field(default_factory=lambda: json_value({expr}))")
         return Code(f"Field(default_factory=lambda: {expr})")

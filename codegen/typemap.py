@@ -17,6 +17,7 @@ from ivk_runtime.graph.schema_index import SchemaIndex
 
 from ivk_runtime.graph.value_shapes import MODEL_REQUIRED
 
+from .ext_defaults import ExtValue, ext_default
 from .extensions import TypeExtension
 from .pysyntax import Code, value_literal
 
@@ -134,6 +135,8 @@ class PyType:
 
     def expression(self, value: Any) -> Code:
         """Source for a value made by ``to_python``."""
+        if isinstance(value, ExtValue):
+            return value.code
         if isinstance(value, Obj):
             args = ", ".join(f"{k}={value_literal(v)}" for k, v in value.fields if v is not None)
             return Code(f"{value.cls}({args})")
@@ -234,10 +237,19 @@ def _check_color(t: PyType, value: Any) -> Any:
     return Obj("Color", tuple(parts.items()))
 
 
+def _check_ext(t: PyType, value: Any) -> Any:
+    """An instance of the extension's type (an ``ExtValue`` call), or plain JSON for an alias."""
+    assert t.ext
+    try:
+        return ext_default(t.ext, value)
+    except ValueError as exc:
+        raise DefaultError(str(exc)) from None
+
+
 _CHECKS: dict[str, Any] = {
     "int": _check_int, "float": _check_float, "str": _check_type(str), "bool": _check_type(bool),
     "literal": _check_literal, "image": _check_image, "board": _check_board, "model": _check_model,
-    "color": _check_color, "json": lambda t, v: v, "ext": lambda t, v: v, "video": _check_video,
+    "color": _check_color, "json": lambda t, v: v, "ext": _check_ext, "video": _check_video,
 }  # fmt: skip
 
 

@@ -61,8 +61,9 @@ def _check_statement_line(
         raise UnsafeOutput(f"unexpected statement: {cst.Module([]).code_for_node(small)!r:.120}")
 
 
-def _check_expressions(source: str) -> None:
-    """No call but the template's, no attribute access, no f-string, walrus or await.
+def _check_expressions(source: str, allowed_calls: frozenset[str] = _ALLOWED_CALLS) -> None:
+    """No call but the template's (and extension types' defaults), no attribute access, no
+    f-string, walrus or await.
 
     Walked with ``ast``: the same tree shape for this purpose, at a fraction of the cost of
     visiting libcst's concrete tree.
@@ -72,14 +73,19 @@ def _check_expressions(source: str) -> None:
             continue
         if isinstance(node, ast.Call):
             func = node.func.id if isinstance(node.func, ast.Name) else None
-            if func not in _ALLOWED_CALLS:
+            if func not in allowed_calls:
                 raise UnsafeOutput(f"unexpected call at line {node.lineno}")
         elif isinstance(node, (ast.Attribute, ast.JoinedStr, ast.NamedExpr, ast.Await,
                                ast.Yield, ast.YieldFrom, ast.Starred)):  # fmt: skip
             raise UnsafeOutput(f"unexpected {type(node).__name__} at line {node.lineno}")
 
 
-def verify_module(source: str, extension_modules: frozenset[str] = frozenset()) -> None:
+def verify_module(
+    source: str,
+    extension_modules: frozenset[str] = frozenset(),
+    extension_types: frozenset[str] = frozenset(),
+) -> None:
+    """``extension_types``: the names of extension types, whose calls defaults may make."""
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
@@ -100,7 +106,7 @@ def verify_module(source: str, extension_modules: frozenset[str] = frozenset()) 
             raise UnsafeOutput(f"unexpected top-level {type(stmt).__name__}")
     if classes != 1:
         raise UnsafeOutput(f"expected one class, found {classes}")
-    _check_expressions(source)
+    _check_expressions(source, _ALLOWED_CALLS | extension_types)
 
 
 _DATA_LINE = re.compile(r"""    (?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')\Z""")

@@ -18,6 +18,8 @@
 #                          and the machine's local CPU torch wheel is built for 3.11)
 #   IVK_STATE_DIR          pid/log files (default ${TMPDIR:-/tmp}/ivk-codegen-server-$UID)
 #   IVK_ROOT               InvokeAI root dir (default: a fresh temp dir, deleted by stop)
+#   IVK_NODE_PACKS         node pack directories (space-separated) copied into the root's nodes/
+#                          folder before the server starts (InvokeAI loads node packs at start)
 #   IVK_START_TIMEOUT      seconds to wait for the API (default 180)
 #   PIP_FIND_LINKS         handed to uv as --find-links (the CPU torch wheel lives there)
 set -euo pipefail
@@ -168,7 +170,7 @@ prune_old_logs() { # logs of servers stopped more than a day ago (test runs use 
 }
 
 cmd_start() {
-  local pid root t0 version
+  local pid root t0 version pack
   ensure_venv
   mkdir -p "$IVK_STATE_DIR"
   prune_old_logs
@@ -178,6 +180,9 @@ cmd_start() {
   cleanup_state
   # invokeai-web silently moves to the next free port when its port is taken: refuse instead.
   if port_in_use; then die "port $IVK_PORT on $HOST is taken; choose another with IVK_PORT"; fi
+  for pack in ${IVK_NODE_PACKS:-}; do
+    [[ -f "$pack/__init__.py" ]] || die "IVK_NODE_PACKS: $pack is not a node pack (no __init__.py)"
+  done
   if [[ -n "${IVK_ROOT:-}" ]]; then
     root=$IVK_ROOT
     mkdir -p "$root"
@@ -185,6 +190,11 @@ cmd_start() {
     root=$(mktemp -d "${TMPDIR:-/tmp}/ivk-codegen-root.XXXXXX")
     echo "$root" >"$ROOTFILE"
   fi
+  for pack in ${IVK_NODE_PACKS:-}; do
+    mkdir -p "$root/nodes"
+    rm -rf "${root:?}/nodes/$(basename "$pack")"
+    cp -R "$pack" "$root/nodes/"
+  done
   t0=$SECONDS
   # Configuration through the environment (pydantic-settings, prefix INVOKEAI_). No compression:
   # with gzip on, socket.io's long-polling answers 500 to clients sending Accept-Encoding: gzip.

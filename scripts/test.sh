@@ -10,9 +10,10 @@
 #      the first time it installs InvokeAI into a cached venv) on a free port (IVK_PORT to
 #      choose), started in the background so that set-up and the tests that need no server go on
 #      meanwhile; the `invokeai_url` fixture (tests/conftest.py) waits for it through
-#      IVK_SERVER_STARTING. Likewise InvokeAI 5.15.0 and 4.2.9 servers, for the end-to-end tests
-#      that run on every supported version (unless INVOKEAI5_URL / INVOKEAI4_URL name running
-#      ones). They are stopped when this script ends, however it ends.
+#      IVK_SERVER_STARTING. It loads the project's own node pack (tests/node_pack/ivk_test_nodes).
+#      Likewise InvokeAI 5.15.0 and 4.2.9 servers, for the end-to-end tests that run on every
+#      supported version (unless INVOKEAI5_URL / INVOKEAI4_URL name running ones). They are
+#      stopped when this script ends, however it ends.
 #   3. pytest with the arguments given here.
 #
 # Environment: INVOKEAI_URL / INVOKEAI5_URL / INVOKEAI4_URL (use those servers), IVK_PORT, IVK_TEST_PYTHON (default python3,
@@ -53,10 +54,10 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-start_server() { # the background job: VERSION PORT REPORT
+start_server() { # the background job: VERSION PORT REPORT [NODE_PACKS]
   local child rc=0
   trap 'kill -TERM "$child" 2>/dev/null; wait "$child"; exit 143' TERM
-  IVK_INVOKEAI_VERSION=$1 IVK_PORT=$2 bash "$SERVER_SCRIPT" start </dev/null >"$3.part" &
+  IVK_NODE_PACKS=${4:-} IVK_INVOKEAI_VERSION=$1 IVK_PORT=$2 bash "$SERVER_SCRIPT" start </dev/null >"$3.part" &
   child=$!
   wait "$child" || rc=$?
   echo "IVK_START_EXIT=$rc" >>"$3.part"
@@ -65,10 +66,10 @@ start_server() { # the background job: VERSION PORT REPORT
 
 free_port() { "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
-background_server() { # VERSION PORT: starts it, prints the report file to wait on
+background_server() { # VERSION PORT [NODE_PACKS]: starts it, prints the report file to wait on
   local report="${TMPDIR:-/tmp}/ivk-test-start.$$.$2"
   rm -f "$report" "$report.part"
-  start_server "$1" "$2" "$report" &
+  start_server "$1" "$2" "$report" "${3:-}" &
   starts+=("$1 $2 $report $!")
 }
 
@@ -76,7 +77,8 @@ if [[ -n "${INVOKEAI_URL:-}" ]]; then
   log "using the InvokeAI server at $INVOKEAI_URL"
 else
   port=${IVK_PORT:-$(free_port)}
-  background_server 6.14.2 "$port"
+  # with the project's own node pack (custom field types; tests/e2e/test_e2e_custom_types.py)
+  background_server 6.14.2 "$port" "$REPO/tests/node_pack/ivk_test_nodes"
   IVK_SERVER_STARTING=$(awk '{print $3}' <<<"${starts[-1]}")
   export IVK_SERVER_STARTING
 fi

@@ -22,6 +22,8 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SERVER_SCRIPT = REPO_ROOT / "scripts" / "invokeai-server.sh"
+# The project's own node pack, loaded by the 6.14.2 server the suite starts (custom field types).
+TEST_NODE_PACK = REPO_ROOT / "tests" / "node_pack" / "ivk_test_nodes"
 
 
 @pytest.fixture(scope="session")
@@ -81,7 +83,7 @@ def invokeai_url() -> Iterator[str]:
             pytest.fail(f"INVOKEAI_URL={url} does not answer GET /api/v1/app/version: {exc}")
         yield url
         return
-    with started_server() as url:
+    with started_server(IVK_NODE_PACKS=str(TEST_NODE_PACK)) as url:
         yield url
 
 

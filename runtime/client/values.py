@@ -7,11 +7,13 @@ that InvokeAI's nodes take (``to_field_json``).
 from __future__ import annotations
 
 import copy
+import dataclasses
+import functools
 import pathlib
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, TypeAdapter
 from typing_extensions import TypeVar  # a default for the type parameters (PEP 696)
 
 __all__ = [
@@ -115,6 +117,11 @@ def image_name_of(value: object) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=64)
+def _adapter(cls: type) -> TypeAdapter[Any]:
+    return TypeAdapter(cls)
+
+
 def to_field_json(value: Any, kind: str | None = None) -> Any:
     """The JSON a workflow's node field holds for a Python value (uploads resolved first).
 
@@ -143,6 +150,9 @@ def to_field_json(value: Any, kind: str | None = None) -> Any:
         return value if value in ("auto", "none") else {"board_id": value}
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json", exclude_none=isinstance(value, ModelRef))
+    if dataclasses.is_dataclass(value) and not isinstance(value, (type, LocalVideo)):
+        # an extension's dataclass (stdlib or pydantic): pydantic's JSON form, as for a model
+        return _adapter(type(value)).dump_python(value, mode="json")
     if isinstance(value, pathlib.PurePath):
         raise TypeError(f"local image {value} must be uploaded before it is submitted")
     if isinstance(value, dict):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -14,7 +15,9 @@ from ivk_runtime.graph.templates import templates_for
 from ivk_runtime.workflow import FormInput, Workflow
 
 from . import __version__
+from .docs import attribute_doc, class_doc, gui_title
 from .model import Attribute, ModuleModel
+from .objects import object_classes
 from .name_lock import InputKey, name_inputs
 from .naming import NameRequest, class_name, is_safe_class
 from .recorded import NOTHING, Recorded
@@ -26,6 +29,18 @@ __all__ = ["build_module_model"]
 
 def _shown_label(inp: FormInput, title: str | None) -> str:
     return inp.label.strip() or (title or "").strip() or inp.field_name
+
+
+def _doc_label(inp: FormInput, title: str | None, field_raw: Mapping[str, Any] | None) -> str:
+    """The label as the GUI shows it: an untitled field of a known node is startCase'd."""
+    untitled = gui_title(inp.field_name) if field_raw is not None else inp.field_name
+    return inp.label.strip() or (title or "").strip() or untitled or inp.field_name
+
+
+def _field_raw(schema: SchemaSource, inp: FormInput) -> Mapping[str, Any] | None:
+    node = schema.index.node(inp.node_type)
+    field = node.inputs.get(inp.field_name) if node else None
+    return field.raw if field is not None else None
 
 
 def build_module_model(
@@ -89,6 +104,7 @@ def build_module_model(
 
     attributes = []
     for (inp, t, title), name in zip(typed, names):
+        field_raw = _field_raw(schema, inp)
         t, has_default, default, note = _default(inp, t, schema)
         if note:
             messages.append(f"warning: input {inp.index} ({name}): {note}")
@@ -105,7 +121,7 @@ def build_module_model(
                 type=t,
                 has_default=has_default,
                 default=default,
-                doc=_attribute_doc(inp, t, _shown_label(inp, title), has_default, why_required),
+                doc=attribute_doc(inp, t, _doc_label(inp, title, field_raw), field_raw, has_default, why_required),
             )
         )
 
@@ -113,6 +129,7 @@ def build_module_model(
     digest = hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()  # "\ud800" is JSON
     name_text = workflow.name.strip()
     imported = {name for a in attributes for _, name in a.type.imports()}
+    imported |= {o.name for o in object_classes(a.type for a in attributes)}  # classes of the module
     cls = class_name_override or class_name([name_text, file_stem], taken=imported)
     if recorded.class_name and not class_name_override and not new_names and cls != recorded.class_name:
         if is_safe_class(recorded.class_name, imported):
@@ -127,7 +144,7 @@ def build_module_model(
         content_hash=digest,
         generator_version=__version__,
         class_name=cls,
-        class_doc=_class_doc(workflow, name_text),
+        class_doc=class_doc(workflow, name_text),
         module_doc=f"Typed inputs of the InvokeAI workflow {name_text or workflow.source!r}.",
         workflow_json=canonical,
         attributes=tuple(attributes),
@@ -163,35 +180,6 @@ def _default(inp: FormInput, t: PyType, schema: SchemaSource) -> tuple[PyType, b
     if t.nullable:
         return t, True, None, problem
     return t, False, None, problem
-
-
-def _attribute_doc(
-    inp: FormInput, t: PyType, shown: str, has_default: bool, why_required: str
-) -> str:
-    lines = [f"Input {inp.index}: {shown}."]
-    if inp.description.strip():
-        lines.append(inp.description.strip())
-    node = f"{inp.node_type} node {inp.node_id!r}"
-    if inp.node_label.strip():
-        node += f" ({inp.node_label.strip()})"
-    lines.append(f"Sets field {inp.field_name!r} of the {node}.")
-    lines += [n[:1].upper() + n[1:] + "." for n in t.notes if n]
-    if not has_default:
-        lines.append(f"Required: {why_required}.")
-    return "\n\n".join(lines[:2]) + ("\n\n" + "\n".join(lines[2:]) if lines[2:] else "")
-
-
-def _class_doc(workflow: Workflow, name: str) -> str:
-    parts = [name or f"Workflow from {workflow.source}"]
-    if workflow.description.strip():
-        parts.append(workflow.description.strip())
-    parts.append(
-        "Each attribute is one input of the workflow's Form, in Form order. "
-        "Run with ``params.run(client)``."
-    )
-    return "\n\n".join(parts)
-
-
 
 
 def _node_version(schema: SchemaSource, node_type: str) -> str:

@@ -10,6 +10,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence, Set as AbstractSet
 from dataclasses import dataclass
 
+from anyascii import anyascii
+
 __all__ = ["NameRequest", "Rename", "assign_names", "class_name", "is_safe_attribute", "is_safe_class", "snake_case"]
 
 # Names a generated class or module already uses: an attribute must not shadow them.
@@ -31,25 +33,38 @@ MODULE_NAMES = frozenset(
 )  # fmt: skip
 
 
-# Letters NFKD does not split into an ASCII base letter and a mark.
-_TRANSLIT = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "Ae", "ø": "o", "Ø": "O", "œ": "oe",
-                           "Œ": "Oe", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "þ": "th",
-                           "Þ": "Th"})  # fmt: skip
-
-
 # Zero-width, one look at each position: linear ("([A-Z]+)([A-Z][a-z])" backtracked through a
 # run of capitals from every start in it, and took minutes on a long label).
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z][a-z])")  # "myValue" -> "my Value"
-_ACRONYM_END = re.compile(r"(?<=[A-Z])(?=[A-Z][a-z])")  # "HTTPServer" -> "HTTP Server"
+# "HTTPServer" -> "HTTP Server", but a plural acronym stays one word: "LoRAs", "VAEs", "IDs"
+_ACRONYM_END = re.compile(r"(?<=[A-Z])(?=[A-Z][a-z])(?![A-Z]s(?![a-z]))")
+_MINUS = re.compile(r"(?<![A-Za-z0-9.])-(?=[0-9])")  # "-10 to 10": a sign, not punctuation
+MAX_NAME = 64  # characters of a name made from a label; longer labels are cut at a word
+_SCAN = 4 * MAX_NAME  # characters of a label looked at: enough for any name, at any size
+
+
+def _fold(text: str) -> str:
+    """The label in ASCII as it reads: letters transliterated (anyascii: "Größe" -> "Grosse",
+    "宽度" -> "KuanDu", "Ширина" -> "Shirina"); symbols such as emoji left out."""
+    kept = "".join(ch for ch in text[:_SCAN] if unicodedata.category(ch) not in ("So", "Sk", "Cs", "Co", "Cn"))
+    return anyascii(kept.replace("\u2212", "-"))  # the minus sign is a sign too
 
 
 def _ascii_words(text: str) -> list[str]:
-    folded = unicodedata.normalize("NFKD", text.translate(_TRANSLIT))
-    folded = folded.encode("ascii", "ignore").decode("ascii")
+    folded = _MINUS.sub(" minus ", _fold(text))
     # split camelCase and acronym boundaries before dropping punctuation
     folded = _CAMEL.sub(" ", folded)
     folded = _ACRONYM_END.sub(" ", folded)
-    return [w for w in re.split(r"[^A-Za-z0-9]+", folded) if w]
+    words: list[str] = []
+    size = 0
+    for w in re.split(r"[^A-Za-z0-9]+", folded):
+        if not w:
+            continue
+        if words and size + 1 + len(w) > MAX_NAME:
+            break  # a name of the first words, not a 100,000-character one
+        words.append(w[:MAX_NAME])
+        size += len(w) + (1 if len(words) > 1 else 0)
+    return words
 
 
 def snake_case(text: str) -> str:
@@ -116,7 +131,9 @@ def assign_names(
                                        else "keyword, builtin or reserved name"]  # fmt: skip
         prefix = snake_case(req.node_label)
         if (counts[want] > 1 or want in held) and prefix:
-            want = _safe_attribute(f"{prefix}_{base}")
+            # "Prompt" of node "Positive Prompt" is positive_prompt, not positive_prompt_prompt
+            joined = prefix if prefix == base or prefix.endswith("_" + base) else f"{prefix}_{base}"
+            want = _safe_attribute(joined)
             why.append("duplicate label; node label added")
         names.append(want)
         reasons.append(why)

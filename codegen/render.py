@@ -14,6 +14,7 @@ import jinja2
 from .ext_defaults import ExtValue
 from .formatting import format_statement
 from .model import Attribute, ModuleModel
+from .objects import ObjectType, object_classes
 from .pysyntax import Code, comment_text, docstring, identifier, string_literal
 
 __all__ = ["render_module", "render_workflow_data"]
@@ -54,6 +55,12 @@ def _imports(model: ModuleModel) -> list[Code]:
                 wanted.add(("pydantic", "Field"))
                 if a.type.kind == "json":
                     wanted.add(("ivk_runtime.values", "json_value"))
+    for obj in object_classes(a.type for a in model.attributes):
+        for f in obj.fields:
+            if f.has_default and _mutable(f.default):
+                wanted.add(("pydantic", "Field"))
+                if f.type.kind == "json":
+                    wanted.add(("ivk_runtime.values", "json_value"))
     by_module: dict[str, set[str]] = {}
     for module, name in wanted:
         by_module.setdefault(module, set()).add(name)
@@ -67,6 +74,10 @@ def _imports(model: ModuleModel) -> list[Code]:
         names = ", ".join(identifier(n) for n in sorted(by_module[module]))
         lines.append(Code(f"from {parts} import {names}"))
     return lines
+
+
+def _mutable(default: Any) -> bool:
+    return isinstance(default, (list, dict))
 
 
 def _import_group(module: str) -> int:
@@ -135,7 +146,26 @@ def render_module(model: ModuleModel) -> str:
         class_header=Code(class_header),
         attributes=attributes,
         source_statement=Code(format_statement(source, 4)),
+        object_classes=[_object_class(o) for o in object_classes(a.type for a in model.attributes)],
     )
+
+
+def _object_class(obj: ObjectType) -> Code:
+    """``class LoRAField(SchemaObject):`` with a typed, documented line per field."""
+    lines = [f"class {identifier(obj.name)}(SchemaObject):\n", f"    {docstring(obj.doc, indent=4)}\n"]
+    for f in obj.fields:
+        default = ""
+        if f.has_default:
+            expr = f.type.expression(f.default)
+            if _mutable(f.default):
+                expr = Code(f"json_value({expr})") if f.type.kind == "json" else expr
+                default = f" = Field(default_factory=lambda: {expr})"
+            else:
+                default = f" = {expr}"
+        lines.append(f"\n    {identifier(f.name)}: {f.type.annotation()}{default}\n")
+        if f.doc:
+            lines.append(f"    {docstring(f.doc, indent=4)}\n")
+    return Code(format_statement("".join(lines)).rstrip("\n"))
 
 
 def render_workflow_data(model: ModuleModel) -> str:

@@ -8,6 +8,7 @@ expression of a default value.
 from __future__ import annotations
 
 import math
+import sys
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -19,6 +20,7 @@ from ivk_runtime.graph.value_shapes import MODEL_REQUIRED
 
 from .ext_defaults import ExtValue, ext_default
 from .extensions import TypeExtension
+from .objects import ObjectType, object_type
 from .pysyntax import Code, value_literal
 
 __all__ = ["PyType", "TypeResolver", "DefaultError"]
@@ -47,6 +49,7 @@ class PyType:
     ext: TypeExtension | None = None
     nullable: bool = False
     models: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())  # a model's allowed bases, types
+    obj: ObjectType | None = None  # kind "object": a class of the module
     notes: tuple[str, ...] = field(default=(), compare=False)  # for the docstring
 
     @property
@@ -62,7 +65,8 @@ class PyType:
     def _annotation(self) -> str:
         simple = {"int": "int", "float": "float", "str": "str", "bool": "bool",
                   "image": "ImageValue", "board": "BoardValue", "model": "ModelRef",
-                  "color": "Color", "json": "JsonValue", "video": "VideoValue"}  # fmt: skip
+                  "color": "Color", "json": "JsonValue", "video": "VideoValue",
+                  "image_ref": "ImageRef"}  # fmt: skip
         if self.kind == "model" and any(self.models):
             bases, types = (("Literal[" + ", ".join(map(value_literal, v)) + "]") if v else "str"
                             for v in self.models)  # fmt: skip
@@ -81,6 +85,9 @@ class PyType:
         elif self.kind == "ext":
             assert self.ext
             text = self.ext.name
+        elif self.kind == "object":
+            assert self.obj
+            text = self.obj.name
         else:
             raise AssertionError(self.kind)
         if self.constraints:
@@ -97,7 +104,8 @@ class PyType:
                    "board": ("ivk_runtime.values", "BoardValue"),
                    "model": ("ivk_runtime.values", "ModelRef"),
                    "color": ("ivk_runtime.values", "Color"),
-                   "video": ("ivk_runtime.values", "VideoValue")}  # fmt: skip
+                   "video": ("ivk_runtime.values", "VideoValue"),
+                   "image_ref": ("ivk_runtime.values", "ImageRef")}  # fmt: skip
         if self.kind in by_kind:
             found.add(by_kind[self.kind])
         if self.kind == "model" and any(self.models):
@@ -106,6 +114,12 @@ class PyType:
             found.add((self.ext.module, self.ext.name))
         if self.item:
             found |= self.item.imports()
+        if self.obj:
+            found.add(("ivk_runtime.values", "SchemaObject"))
+            for f in self.obj.fields:
+                found |= f.type.imports()
+                if f.has_default:
+                    found |= f.type.expression_imports(f.default)
         return found
 
     # -- defaults -----------------------------------------------------------------------------
@@ -138,7 +152,11 @@ class PyType:
         if isinstance(value, ExtValue):
             return value.code
         if isinstance(value, Obj):
-            args = ", ".join(f"{k}={value_literal(v)}" for k, v in value.fields if v is not None)
+            if value.local and self.obj:  # every field the saved value holds, None included
+                types = {f.name: f.type for f in self.obj.fields}
+                args = ", ".join(f"{k}={types[k].expression(v)}" for k, v in value.fields)
+            else:
+                args = ", ".join(f"{k}={value_literal(v)}" for k, v in value.fields if v is not None)
             return Code(f"{value.cls}({args})")
         if isinstance(value, list):
             inner = self.item if self.item else self
@@ -146,6 +164,9 @@ class PyType:
         return value_literal(value)
 
     def expression_imports(self, value: Any) -> set[Import]:
+        if isinstance(value, Obj) and value.local and self.obj:
+            types = {f.name: f.type for f in self.obj.fields}
+            return set().union(set(), *(types[k].expression_imports(v) for k, v in value.fields))
         if isinstance(value, Obj):
             return {("ivk_runtime.values", value.cls)}
         if isinstance(value, list):
@@ -155,10 +176,12 @@ class PyType:
 
 @dataclass(frozen=True)
 class Obj:
-    """A default that is a runtime value object: ImageRef, ModelRef or Color."""
+    """A default that is a runtime value object (ImageRef, ModelRef, Color), or an instance of
+    a schema object's class of the module (``local``)."""
 
     cls: str
     fields: tuple[tuple[str, Any], ...]
+    local: bool = False
 
 
 def _is_number(value: Any) -> bool:
@@ -206,6 +229,20 @@ def _check_video(t: PyType, value: Any) -> Any:
     return Obj("VideoRef", (("video_name", name),))
 
 
+def _check_object(t: PyType, value: Any) -> Any:
+    assert t.obj
+    if not isinstance(value, dict):
+        raise DefaultError(f"not a {t.obj.name}")
+    fields = {f.name: f for f in t.obj.fields}
+    extra = sorted(str(k) for k in value if k not in fields)
+    if extra:
+        raise DefaultError(f"{t.obj.name} has no field {extra[0]!r:.40}")
+    missing = [f.name for f in t.obj.fields if f.name not in value and not f.has_default]
+    if missing:
+        raise DefaultError(f"{t.obj.name} without {', '.join(missing)}")
+    return Obj(t.obj.name, tuple((k, fields[k].type.to_python(v)) for k, v in value.items()), local=True)
+
+
 def _check_board(t: PyType, value: Any) -> Any:
     board = value.get("board_id") if isinstance(value, dict) else value
     if not isinstance(board, str) or not board:
@@ -250,6 +287,7 @@ _CHECKS: dict[str, Any] = {
     "int": _check_int, "float": _check_float, "str": _check_type(str), "bool": _check_type(bool),
     "literal": _check_literal, "image": _check_image, "board": _check_board, "model": _check_model,
     "color": _check_color, "json": lambda t, v: v, "ext": _check_ext, "video": _check_video,
+    "object": _check_object, "image_ref": _check_image,
 }  # fmt: skip
 
 
@@ -272,6 +310,9 @@ class TypeResolver:
 
     schema: SchemaIndex
     extensions: Sequence[TypeExtension] = ()
+    # one class per schema object, made once: a field that refers back gets the same class
+    _objects: dict[str, PyType] = field(default_factory=dict, init=False, repr=False)
+    _building: set[str] = field(default_factory=set, init=False, repr=False)
 
     def resolve(self, prop: Mapping[str, Any], settings: Mapping[str, Any] | None) -> PyType:
         t = self._resolve(prop)
@@ -291,7 +332,24 @@ class TypeResolver:
                 return ext
         return None
 
-    def _resolve(self, prop: Mapping[str, Any], depth: int = 0) -> PyType:
+    def _object(self, ref: str, target: Mapping[str, Any], depth: int) -> PyType:
+        if ref in self._objects:
+            return self._objects[ref]
+        if ref in self._building or target.get("type") != "object":
+            return PyType("json")  # a schema that refers back to itself ends in JSON
+        self._building.add(ref)
+        try:
+            found = object_type(
+                ref, target, lambda p: _with_model_filters(self._resolve(p, depth + 1, nested=True), p),
+                avoid=[e.name for e in self.extensions],
+            )
+        finally:
+            self._building.discard(ref)
+        t = PyType("object", obj=found) if found else PyType("json")
+        self._objects[ref] = t
+        return t
+
+    def _resolve(self, prop: Mapping[str, Any], depth: int = 0, *, nested: bool = False) -> PyType:
         if depth > 8:
             return PyType("json")
         ext = self._extension(prop)
@@ -304,8 +362,8 @@ class TypeResolver:
             # the extension may be named on the non-null member
             for m in rest:
                 if self._extension(m):
-                    return replace(self._resolve(m, depth + 1), nullable=nullable)
-            types = [_with_union_bounds(self._resolve(m, depth + 1), prop) for m in rest]
+                    return replace(self._resolve(m, depth + 1, nested=nested), nullable=nullable)
+            types = [_with_union_bounds(self._resolve(m, depth + 1, nested=nested), prop) for m in rest]
             if len(types) == 1:
                 return replace(types[0], nullable=nullable or types[0].nullable)
             if len(types) == 2:
@@ -316,11 +374,14 @@ class TypeResolver:
         if "$ref" in prop:
             ref = str(prop["$ref"]).rsplit("/", 1)[-1]
             if ref in _REF_KINDS:
-                return PyType(_REF_KINDS[ref])
+                ref_kind = _REF_KINDS[ref]
+                if nested and ref_kind not in ("model", "color"):  # no upload inside objects
+                    return PyType("image_ref") if ref_kind == "image" else PyType("json")
+                return PyType(ref_kind)
             target = self.schema.resolve(dict(prop))
             if "enum" in target:
                 return _literal(target["enum"])
-            return PyType("json")
+            return self._object(ref, target, depth)
         if "const" in prop:
             return _literal([prop["const"]])
         if "enum" in prop:
@@ -328,7 +389,7 @@ class TypeResolver:
         kind = prop.get("type")
         if kind == "array":
             items = prop.get("items")
-            item = self._resolve(items, depth + 1) if isinstance(items, dict) else PyType("json")
+            item = self._resolve(items, depth + 1, nested=nested) if isinstance(items, dict) else PyType("json")
             sizes = tuple(
                 (name, prop[key]) for key, name in (("minItems", "min_length"), ("maxItems", "max_length"))
                 if isinstance(prop.get(key), int) and not isinstance(prop.get(key), bool)

@@ -91,13 +91,19 @@ def verify_module(
     except cst.ParserSyntaxError as exc:
         raise UnsafeOutput(f"generated source does not parse: {exc}") from exc
     classes = 0
+    object_classes: set[str] = set()
     for stmt in module.body:
         if isinstance(stmt, cst.SimpleStatementLine):
             _check_statement_line(stmt, in_class=False, imports=_IMPORTS | extension_modules)
         elif isinstance(stmt, cst.ClassDef):
-            classes += 1
-            if len(stmt.decorators) != 1:
-                raise UnsafeOutput("the class must have exactly its dataclass decorator")
+            if _is_schema_object(stmt):  # a schema object's class: fields only, before the workflow's
+                if classes or stmt.name.value in object_classes:
+                    raise UnsafeOutput(f"unexpected class {stmt.name.value!r}")
+                object_classes.add(stmt.name.value)
+            else:
+                classes += 1
+                if len(stmt.decorators) != 1:
+                    raise UnsafeOutput("the class must have exactly its dataclass decorator")
             for inner in stmt.body.body:
                 if not isinstance(inner, cst.SimpleStatementLine):
                     raise UnsafeOutput(f"unexpected {type(inner).__name__} in the class body")
@@ -106,7 +112,14 @@ def verify_module(
             raise UnsafeOutput(f"unexpected top-level {type(stmt).__name__}")
     if classes != 1:
         raise UnsafeOutput(f"expected one class, found {classes}")
-    _check_expressions(source, _ALLOWED_CALLS | extension_types)
+    _check_expressions(source, _ALLOWED_CALLS | extension_types | object_classes)
+
+
+def _is_schema_object(stmt: cst.ClassDef) -> bool:
+    return (
+        not stmt.decorators and len(stmt.bases) == 1 and not stmt.keywords
+        and _name(stmt.bases[0].value) == "SchemaObject" and stmt.bases[0].keyword is None
+    )  # fmt: skip
 
 
 _DATA_LINE = re.compile(r"""    (?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')\Z""")

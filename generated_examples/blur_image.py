@@ -27,40 +27,56 @@ class BlurImage(GeneratedWorkflow):
     width: Annotated[int, Field(ge=16, le=1024)] = 64
     """Input 0: Width.
 
+    The width of the image.
+
     Sets field 'width' of the blank_image node 'c2a7af9e-ab79-4005-add1-77d2c700d84c' (Canvas)."""
 
     height: Annotated[int, Field(ge=16, le=1024)] = 48
     """Input 1: Height.
 
+    The height of the image.
+
     Sets field 'height' of the blank_image node 'c2a7af9e-ab79-4005-add1-77d2c700d84c' (Canvas)."""
 
     color: Color = Color(r=40, g=120, b=200, a=255)
-    """Input 2: color.
+    """Input 2: Color.
+
+    The color of the image.
 
     Sets field 'color' of the blank_image node 'c2a7af9e-ab79-4005-add1-77d2c700d84c' (Canvas)."""
 
     noise_seed: Annotated[int, Field(ge=0, le=4294967295)] = 7
     """Input 3: Noise seed.
 
+    Seed for random number generation.
+
     Sets field 'seed' of the img_noise node '101cd468-5a5c-4689-a4c3-8c4119613698'."""
 
     noise_amount: Annotated[float, Field(ge=0, le=1)] = 0.25
     """Input 4: Noise amount.
+
+    The amount of noise to add.
 
     Sets field 'amount' of the img_noise node '101cd468-5a5c-4689-a4c3-8c4119613698'."""
 
     blur_radius: Annotated[float, Field(ge=0, le=64)] = 2.5
     """Input 5: Blur radius.
 
+    The blur radius.
+
     Sets field 'radius' of the img_blur node 'fa900d46-88e1-4883-aa6f-30c077c8cd55'."""
 
     blur_type: Literal["gaussian", "box"] = "gaussian"
     """Input 6: Blur Type.
 
+    The type of blur.
+
     Sets field 'blur_type' of the img_blur node 'fa900d46-88e1-4883-aa6f-30c077c8cd55'."""
 
     output_board: BoardValue = "auto"
     """Input 7: Output board.
+
+    The board to save the image to.
 
     Sets field 'board' of the save_image node '38c92c57-215c-48da-affe-6666fa72766d' (Result)."""
 

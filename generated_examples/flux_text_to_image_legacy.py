@@ -24,10 +24,11 @@ class TextToImageFlux(GeneratedWorkflow):
     """
 
     model: ModelRef[Literal["flux"], Literal["main"]]
-    """Input 0: model.
+    """Input 0: Model.
+
+    Flux model (Transformer) to load.
 
     Sets field 'model' of the flux_model_loader node 'f8d9d7c8-9ed7-4bd7-9e42-ab0e89bfac90'.
-
     Model base: flux.
     Model type: main.
     Required: the workflow leaves it empty."""
@@ -35,27 +36,32 @@ class TextToImageFlux(GeneratedWorkflow):
     t5_encoder: ModelRef[str, Literal["t5_encoder"]] | None = None
     """Input 1: T5 Encoder.
 
-    Sets field 't5_encoder_model' of the flux_model_loader node 'f8d9d7c8-9ed7-4bd7-9e42-ab0e89bfac90'.
+    T5 tokenizer and text encoder.
 
+    Sets field 't5_encoder_model' of the flux_model_loader node 'f8d9d7c8-9ed7-4bd7-9e42-ab0e89bfac90'.
     Model type: t5_encoder."""
 
     clip_embed: ModelRef[str, Literal["clip_embed"]] | None = None
     """Input 2: CLIP Embed.
 
-    Sets field 'clip_embed_model' of the flux_model_loader node 'f8d9d7c8-9ed7-4bd7-9e42-ab0e89bfac90'.
+    CLIP Embed loader.
 
+    Sets field 'clip_embed_model' of the flux_model_loader node 'f8d9d7c8-9ed7-4bd7-9e42-ab0e89bfac90'.
     Model type: clip_embed."""
 
     vae: ModelRef[Literal["flux"], Literal["vae"]] | None = None
     """Input 3: VAE.
 
-    Sets field 'vae_model' of the flux_model_loader node 'f8d9d7c8-9ed7-4bd7-9e42-ab0e89bfac90'.
+    VAE model to load.
 
+    Sets field 'vae_model' of the flux_model_loader node 'f8d9d7c8-9ed7-4bd7-9e42-ab0e89bfac90'.
     Model base: flux.
     Model type: vae."""
 
     prompt: str = "a cat"
     """Input 4: Prompt.
+
+    Text prompt to encode.
 
     Sets field 'prompt' of the flux_text_encoder node '01f674f8-b3d1-4df1-acac-6cb8e0bfb63c'."""
 

@@ -27,20 +27,28 @@ class SdxlThenFlux(GeneratedWorkflow):
     positive_prompt: str = "beautiful young-- girl, relax, garden, full body, imaginative"
     """Input 0: Positive Prompt.
 
+    The string value.
+
     Sets field 'value' of the string node '0a167316-ba62-4218-9fcf-b3cff7963df8' (Positive)."""
 
     negative_prompt: str = "naked"
     """Input 1: Negative Prompt.
+
+    The string value.
 
     Sets field 'value' of the string node '1711c26d-2b53-473c-aaf8-f600443d3c34' (Negative)."""
 
     output_width: int = 600
     """Input 2: Output Width.
 
+    The integer value.
+
     Sets field 'value' of the integer node 'db26ef3d-eb09-4a6c-b6cc-e1fd8f1b5bd0'."""
 
     output_height: int = 800
     """Input 3: Output Height.
+
+    The integer value.
 
     Sets field 'value' of the integer node 'b3d2746d-483a-4133-a973-a780a97fcb1f'."""
 
@@ -53,13 +61,16 @@ class SdxlThenFlux(GeneratedWorkflow):
     )
     """Input 4: SDXL Model.
 
-    Sets field 'model' of the sdxl_model_loader node 'fc066a36-5d48-4780-8c2b-d76c70ae0807'.
+    SDXL Main model (UNet, VAE, CLIP1, CLIP2) to load.
 
+    Sets field 'model' of the sdxl_model_loader node 'fc066a36-5d48-4780-8c2b-d76c70ae0807'.
     Model base: sdxl.
     Model type: main."""
 
     output_board: BoardValue = "none"
     """Input 5: Output Board.
+
+    The board to save the image to.
 
     Sets field 'board' of the save_image node '4414d4b5-82c3-4513-8c3f-86d88c24aadc'."""
 
@@ -98,25 +109,35 @@ class SdxlThenFlux(GeneratedWorkflow):
     ] = "euler_a"
     """Input 6: Scheduler.
 
+    Scheduler to use during inference.
+
     Sets field 'scheduler' of the denoise_latents_meta node 'f7a96570-59e0-400d-8fc9-889a438534c0' (SDXL Generation)."""
 
     steps: Annotated[int, Field(gt=0)] = 20
     """Input 7: Steps.
+
+    Number of steps to run.
 
     Sets field 'steps' of the denoise_latents_meta node 'f7a96570-59e0-400d-8fc9-889a438534c0' (SDXL Generation)."""
 
     cfg_scale: float | list[float] = 7.5
     """Input 8: CFG Scale.
 
+    Classifier-Free Guidance scale.
+
     Sets field 'cfg_scale' of the denoise_latents_meta node 'f7a96570-59e0-400d-8fc9-889a438534c0' (SDXL Generation)."""
 
     positive_append: str = "real photography, high quality"
     """Input 9: Positive Append.
 
+    String Right.
+
     Sets field 'string_right' of the string_join_three node 'ed8e37b5-16a0-4df8-8f9b-690d8a9f6bc3'."""
 
     negative_append: str = "unrealistic, painting, cartoon"
     """Input 10: Negative Append.
+
+    String Right.
 
     Sets field 'string_right' of the string_join_three node '5656de6d-73ce-42cb-bf43-f2dc0ae34bba'."""
 
@@ -129,8 +150,9 @@ class SdxlThenFlux(GeneratedWorkflow):
     )
     """Input 11: Flux Model.
 
-    Sets field 'model' of the flux_model_loader node 'f8d9d7c8-9ed7-4bd7-9e42-ab0e89bfac90'.
+    Flux model (Transformer) to load.
 
+    Sets field 'model' of the flux_model_loader node 'f8d9d7c8-9ed7-4bd7-9e42-ab0e89bfac90'.
     Model base: flux.
     Model type: main."""
 
@@ -143,8 +165,9 @@ class SdxlThenFlux(GeneratedWorkflow):
     )
     """Input 12: T5 Encoder.
 
-    Sets field 't5_encoder_model' of the flux_model_loader node 'f8d9d7c8-9ed7-4bd7-9e42-ab0e89bfac90'.
+    T5 tokenizer and text encoder.
 
+    Sets field 't5_encoder_model' of the flux_model_loader node 'f8d9d7c8-9ed7-4bd7-9e42-ab0e89bfac90'.
     Model type: t5_encoder."""
 
     clip_embed: ModelRef[str, Literal["clip_embed"]] | None = ModelRef(
@@ -156,8 +179,9 @@ class SdxlThenFlux(GeneratedWorkflow):
     )
     """Input 13: CLIP Embed.
 
-    Sets field 'clip_embed_model' of the flux_model_loader node 'f8d9d7c8-9ed7-4bd7-9e42-ab0e89bfac90'.
+    CLIP Embed loader.
 
+    Sets field 'clip_embed_model' of the flux_model_loader node 'f8d9d7c8-9ed7-4bd7-9e42-ab0e89bfac90'.
     Model type: clip_embed."""
 
     vae: ModelRef[Literal["flux"], Literal["vae"]] | None = ModelRef(
@@ -169,8 +193,9 @@ class SdxlThenFlux(GeneratedWorkflow):
     )
     """Input 14: VAE.
 
-    Sets field 'vae_model' of the flux_model_loader node 'f8d9d7c8-9ed7-4bd7-9e42-ab0e89bfac90'.
+    VAE model to load.
 
+    Sets field 'vae_model' of the flux_model_loader node 'f8d9d7c8-9ed7-4bd7-9e42-ab0e89bfac90'.
     Model base: flux.
     Model type: vae."""
 
@@ -183,20 +208,28 @@ class SdxlThenFlux(GeneratedWorkflow):
     )
     """Input 15: Model.
 
+    The model to select.
+
     Sets field 'model' of the model_identifier node 'ad05198a-7fb1-44a4-945b-ad17315f7471'."""
 
     output_board_2: BoardValue = "a17c2b12-d25a-4e41-9217-d94a543b9e73"
     """Input 16: Output Board.
+
+    The board to save the image to.
 
     Sets field 'board' of the save_image node '67e997b2-2d56-43f4-8d2e-886c04e18d9f'."""
 
     noise_ratio: float = 0.85
     """Input 17: Noise Ratio.
 
+    The second number.
+
     Sets field 'b' of the float_math node '2ebc24ee-2e21-4d32-b3d3-9b7025cc2045'."""
 
     flux_domain_transfer_num_steps: int = 10
     """Input 18: Num Steps.
+
+    Number of diffusion steps. Recommended values are schnell: 4, dev: 50.
 
     Sets field 'num_steps' of the flux_denoise_meta node '9c773392-5647-4f2b-958e-9da1707b6e6a' (Flux Domain Transfer)."""
 
@@ -204,6 +237,8 @@ class SdxlThenFlux(GeneratedWorkflow):
         Annotated[float, Field(ge=-1, le=2)] | list[Annotated[float, Field(ge=-1, le=2)]]
     ) = 0.3
     """Input 19: Control Weight.
+
+    The weight given to the ControlNet.
 
     Sets field 'control_weight' of the flux_controlnet node 'b04b5a75-3320-4fe1-8605-ed405ed1881e'."""
 
@@ -216,18 +251,23 @@ class SdxlThenFlux(GeneratedWorkflow):
     )
     """Input 20: Flux Model.
 
-    Sets field 'model' of the flux_model_loader node '55727cb5-6a2c-45ab-963d-ce9ed2e1471c'.
+    Flux model (Transformer) to load.
 
+    Sets field 'model' of the flux_model_loader node '55727cb5-6a2c-45ab-963d-ce9ed2e1471c'.
     Model base: flux.
     Model type: main."""
 
     output_board_3: BoardValue = "a17c2b12-d25a-4e41-9217-d94a543b9e73"
     """Input 21: Output Board.
 
+    The board to save the image to.
+
     Sets field 'board' of the save_image node 'abc466fe-12eb-48a5-87d8-488c8bda180f'."""
 
     flux_refinement_num_steps: int = 20
     """Input 22: Num Steps.
+
+    Number of diffusion steps. Recommended values are schnell: 4, dev: 50.
 
     Sets field 'num_steps' of the flux_denoise_meta node '56fb09f9-0fdc-499e-9933-de31c3aa6e61' (Flux Refinement)."""
 
@@ -236,10 +276,14 @@ class SdxlThenFlux(GeneratedWorkflow):
     )
     """Input 23: Control.
 
+    The weight given to the ControlNet.
+
     Sets field 'control_weight' of the flux_controlnet node '39447df2-51ff-4664-8024-cc1e708f30d1'."""
 
     noise_ratio_2: float = 0.8
     """Input 24: Noise Ratio.
+
+    The second number.
 
     Sets field 'b' of the float_math node '2dbb5d27-e695-4e8d-8555-bff827d87173'."""
 

@@ -29,40 +29,53 @@ class SdxlTextToImage(GeneratedWorkflow):
         base="sdxl",
         type="main",
     )
-    """Input 0: model.
+    """Input 0: Model.
+
+    SDXL Main model (UNet, VAE, CLIP1, CLIP2) to load.
 
     Sets field 'model' of the sdxl_model_loader node 'sdxl_model_loader:PwBr7RXRsy'.
-
     Model base: sdxl.
     Model type: main."""
 
     positive_prompt: str = "deep space, high quality, colorful"
     """Input 1: positive prompt.
 
+    The string value.
+
     Sets field 'value' of the string node 'positive_prompt:kjUMdcg0zO' (Positive Prompt)."""
 
     negative_prompt: str = "earth, star war, blurry"
     """Input 2: negative prompt.
+
+    The string value.
 
     Sets field 'value' of the string node '484ecc77-b7a0-4e19-b793-cc313f20fbe6' (Negative Prompt)."""
 
     width: Annotated[int, Field(gt=0, multiple_of=8)] = 768
     """Input 3: Width.
 
+    Width of output (px).
+
     Sets field 'width' of the noise node 'noise:f4Bv4UWa22'."""
 
     height: Annotated[int, Field(gt=0, multiple_of=8)] = 1024
     """Input 4: Height.
+
+    Height of output (px).
 
     Sets field 'height' of the noise node 'noise:f4Bv4UWa22'."""
 
     steps: Annotated[int, Field(gt=0)] = 30
     """Input 5: Steps.
 
+    Number of steps to run.
+
     Sets field 'steps' of the denoise_latents node 'denoise_latents:TRC0Y88EWe'."""
 
     cfg_scale: float | list[float] = 7.5
     """Input 6: CFG Scale.
+
+    Classifier-Free Guidance scale.
 
     Sets field 'cfg_scale' of the denoise_latents node 'denoise_latents:TRC0Y88EWe'."""
 
@@ -101,10 +114,14 @@ class SdxlTextToImage(GeneratedWorkflow):
     ] = "dpmpp_3m_k"
     """Input 7: Scheduler.
 
+    Scheduler to use during inference.
+
     Sets field 'scheduler' of the denoise_latents node 'denoise_latents:TRC0Y88EWe'."""
 
     board: BoardValue = "none"
-    """Input 8: board.
+    """Input 8: Board.
+
+    The board to save the image to.
 
     Sets field 'board' of the l2i node 'canvas_output:JbPTiAJ26r'."""
 

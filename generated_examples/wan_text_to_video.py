@@ -27,38 +27,51 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
     prompt: str = ""
     """Input 0: Prompt.
 
+    Text prompt for Wan 2.2.
+
     Sets field 'prompt' of the wan_text_encoder node '2b1f7d8c-ae3f-5c4d-9f2b-3a4e5d6c7b8f' (Positive Prompt)."""
 
     width: Annotated[int, Field(gt=0, multiple_of=16)] = 832
     """Input 1: Width.
+
+    Width of the generated video.
 
     Sets field 'width' of the wan_video_denoise node '4d3b9faf-c05b-7e6f-bf4d-5c6a7f8e9dab'."""
 
     height: Annotated[int, Field(gt=0, multiple_of=16)] = 480
     """Input 2: Height.
 
+    Height of the generated video.
+
     Sets field 'height' of the wan_video_denoise node '4d3b9faf-c05b-7e6f-bf4d-5c6a7f8e9dab'."""
 
     steps: Annotated[int, Field(gt=0)] = 4
     """Input 3: Steps.
+
+    Number of denoising steps.
 
     Sets field 'steps' of the wan_video_denoise node '4d3b9faf-c05b-7e6f-bf4d-5c6a7f8e9dab'."""
 
     frames: Annotated[int, Field(ge=5)] = 81
     """Input 4: Frames.
 
+    Number of output frames. Must satisfy (num_frames - 1) %% 4 == 0 so the latent temporal dim divides cleanly. Wan 2.2 was trained at 81 frames @ 16 FPS (~5 s).
+
     Sets field 'num_frames' of the wan_video_denoise node '4d3b9faf-c05b-7e6f-bf4d-5c6a7f8e9dab'."""
 
     fps: Annotated[int, Field(ge=1, le=120)] = 16
     """Input 5: FPS.
+
+    Frames-per-second for the encoded MP4. Wan 2.2 was trained at 16 FPS.
 
     Sets field 'fps' of the wan_l2v node '6f5dcb1c-e27d-9fb0-d16f-7e8cbaa1fcbd'."""
 
     transformer_high_noise: ModelRef[Literal["wan"], Literal["main"]]
     """Input 6: Transformer (High Noise).
 
-    Sets field 'model' of the wan_model_loader node '1a0e6c7b-9d2f-4b3c-8e1a-2f3d4c5b6a7e'.
+    Wan 2.2 model (Transformer) to load.
 
+    Sets field 'model' of the wan_model_loader node '1a0e6c7b-9d2f-4b3c-8e1a-2f3d4c5b6a7e'.
     Model base: wan.
     Model type: main.
     Required: the workflow leaves it empty."""
@@ -66,13 +79,16 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
     cfg_high_noise: Annotated[float, Field(ge=1.0)] = 1.0
     """Input 7: CFG (High Noise).
 
+    Classifier-free guidance scale. Wan 2.2 video reference uses 5.0 for the high-noise expert and 4.0 for the low-noise expert.
+
     Sets field 'guidance_scale' of the wan_video_denoise node '4d3b9faf-c05b-7e6f-bf4d-5c6a7f8e9dab'."""
 
     transformer_low_noise: ModelRef[Literal["wan"], Literal["main"]] | None = None
     """Input 8: Transformer (Low Noise).
 
-    Sets field 'transformer_low_noise_model' of the wan_model_loader node '1a0e6c7b-9d2f-4b3c-8e1a-2f3d4c5b6a7e'.
+    Optional second single-file transformer for the A14B low-noise expert. Only relevant when the main model is a single-file GGUF or safetensors checkpoint and the variant is A14B; ignored when the main is a Diffusers A14B (both experts are pulled from transformer/ and transformer_2/ already) or when the variant is TI2V-5B.
 
+    Sets field 'transformer_low_noise_model' of the wan_model_loader node '1a0e6c7b-9d2f-4b3c-8e1a-2f3d4c5b6a7e'.
     Model base: wan.
     Model type: main.
     Model format: gguf_quantized, checkpoint."""
@@ -80,13 +96,16 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
     cfg_low_noise: Annotated[float, Field(ge=0.0)] | None = 1.0
     """Input 9: CFG (Low Noise).
 
+    Optional separate CFG scale for the low-noise expert (Wan 2.2 A14B only). Values below 1.0 fall back to the primary 'Guidance Scale'.
+
     Sets field 'guidance_scale_low_noise' of the wan_video_denoise node '4d3b9faf-c05b-7e6f-bf4d-5c6a7f8e9dab'."""
 
     lightning_lora_high_noise: ModelRef[Literal["wan"], Literal["lora"]]
     """Input 10: Lightning LoRA (High Noise).
 
-    Sets field 'lora' of the wan_lora_loader node '291abec8-b996-4c7b-959c-360f56a3ed60' (Apply Lightning LoRA (High Noise)).
+    LoRA model to load.
 
+    Sets field 'lora' of the wan_lora_loader node '291abec8-b996-4c7b-959c-360f56a3ed60' (Apply Lightning LoRA (High Noise)).
     Model base: wan.
     Model type: lora.
     Required: the workflow leaves it empty."""
@@ -94,13 +113,16 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
     apply_lightning_lora_high_noise_weight: float = 1.0
     """Input 11: Weight.
 
+    The weight at which the LoRA is applied to each model.
+
     Sets field 'weight' of the wan_lora_loader node '291abec8-b996-4c7b-959c-360f56a3ed60' (Apply Lightning LoRA (High Noise))."""
 
     lightning_lora_low_noise: ModelRef[Literal["wan"], Literal["lora"]]
     """Input 12: Lightning LoRA (Low Noise).
 
-    Sets field 'lora' of the wan_lora_loader node 'ae8f115d-a3b8-4f76-b280-7313366a94ad'.
+    LoRA model to load.
 
+    Sets field 'lora' of the wan_lora_loader node 'ae8f115d-a3b8-4f76-b280-7313366a94ad'.
     Model base: wan.
     Model type: lora.
     Required: the workflow leaves it empty."""
@@ -108,28 +130,33 @@ class TextToVideoWan22Lightning(GeneratedWorkflow):
     weight: float = 1.0
     """Input 13: Weight.
 
+    The weight at which the LoRA is applied to each model.
+
     Sets field 'weight' of the wan_lora_loader node 'ae8f115d-a3b8-4f76-b280-7313366a94ad'."""
 
     wan_t5_encoder: ModelRef[str, Literal["wan_t5_encoder"]] | None = None
     """Input 14: Wan T5 Encoder.
 
-    Sets field 'wan_t5_encoder_model' of the wan_model_loader node '1a0e6c7b-9d2f-4b3c-8e1a-2f3d4c5b6a7e'.
+    Standalone Wan UMT5-XXL encoder. If not set, the encoder is loaded from the main model (when in Diffusers format) or from the Component Source.
 
+    Sets field 'wan_t5_encoder_model' of the wan_model_loader node '1a0e6c7b-9d2f-4b3c-8e1a-2f3d4c5b6a7e'.
     Model type: wan_t5_encoder."""
 
     vae: ModelRef[Literal["wan"], Literal["vae"]] | None = None
     """Input 15: VAE.
 
-    Sets field 'vae_model' of the wan_model_loader node '1a0e6c7b-9d2f-4b3c-8e1a-2f3d4c5b6a7e'.
+    Standalone Wan VAE model. If not set, the VAE is loaded from the main model (when in Diffusers format) or from the Component Source.
 
+    Sets field 'vae_model' of the wan_model_loader node '1a0e6c7b-9d2f-4b3c-8e1a-2f3d4c5b6a7e'.
     Model base: wan.
     Model type: vae."""
 
     component_source_diffusers: ModelRef[Literal["wan"], Literal["main"]] | None = None
     """Input 16: Component Source (Diffusers).
 
-    Sets field 'component_source' of the wan_model_loader node '1a0e6c7b-9d2f-4b3c-8e1a-2f3d4c5b6a7e'.
+    Diffusers Wan main model to extract VAE and/or encoder from. Use this if you don't have separate VAE/encoder models. Ignored for any submodel that is provided separately.
 
+    Sets field 'component_source' of the wan_model_loader node '1a0e6c7b-9d2f-4b3c-8e1a-2f3d4c5b6a7e'.
     Model base: wan.
     Model type: main.
     Model format: diffusers."""

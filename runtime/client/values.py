@@ -24,6 +24,7 @@ __all__ = [
     "JsonValue",
     "LocalVideo",
     "ModelRef",
+    "SchemaObject",
     "VideoRef",
     "VideoValue",
     "image_name_of",
@@ -87,6 +88,13 @@ class ModelRef(BaseModel, Generic[BaseT, TypeT]):
     submodel_type: str | None = None
 
 
+class SchemaObject(BaseModel):
+    """The base of the classes a generated module makes from the schema's objects (LoRAField,
+    ControlField...): frozen and strict, with no keys but the schema's."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+
 class Color(BaseModel):
     """An RGBA colour, each component 0-255 (InvokeAI's ColorField)."""
 
@@ -148,6 +156,8 @@ def to_field_json(value: Any, kind: str | None = None) -> Any:
         return {"video_name": name}
     if kind == "board" and isinstance(value, str):
         return value if value in ("auto", "none") else {"board_id": value}
+    if isinstance(value, SchemaObject):  # field by field: a model inside is one as a field holds it
+        return {name: to_field_json(getattr(value, name)) for name in type(value).model_fields}
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json", exclude_none=isinstance(value, ModelRef))
     if dataclasses.is_dataclass(value) and not isinstance(value, (type, LocalVideo)):

@@ -108,7 +108,7 @@ def test_two_inputs_with_one_module_name_are_refused(tmp_path: pathlib.Path) -> 
 @pytest.mark.parametrize(
     ("stem", "module"),
     [("blur_image", "blur_image.py"), ("SDXL Text-to-Image", "sdxl_text_to_image.py"),
-     ("2024 flow", "workflow_2024_flow.py"), ("ÄÖÜ", "aou.py"), ("日本", "workflow.py")],
+     ("2024 flow", "workflow_2024_flow.py"), ("ÄÖÜ", "aou.py"), ("日本", "ri_ben.py"), ("🙂", "workflow.py")],
 )  # fmt: skip
 def test_module_file_names(stem: str, module: str) -> None:
     assert _module_file(pathlib.Path(stem + ".json")) == module

@@ -413,6 +413,12 @@ def test_a_long_run_of_capitals_names_in_linear_time() -> None:
         text = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", text)
         return "_".join(w.lower() for w in re.split(r"[^A-Za-z0-9]+", text) if w)
 
-    for text in ["HTTPServer", "ABCdEFg", "LoRAs", "CFGScale", "myHTTPServerX", "AbCDEf9Gh"]:
+    from ivk_codegen import naming
+
+    for text in ["HTTPServer", "ABCdEFg", "CFGScale", "myHTTPServerX", "AbCDEf9Gh"]:
         assert snake_case(text) == before(text), text
-    assert snake_case("A" * 300_000 + "b").endswith("a_ab")
+    assert snake_case("LoRAs") == "loras" != before("LoRAs")  # a plural acronym is one word now
+    # the splitting patterns themselves stay linear (names look at a label's start only)
+    assert naming._ACRONYM_END.sub(" ", "A" * 300_000 + "b").endswith("A Ab")
+    assert naming._CAMEL.sub(" ", "a" * 300_000 + "Bc").endswith("a Bc")
+    assert len(snake_case("A" * 300_000 + "b")) <= naming.MAX_NAME

@@ -32,14 +32,25 @@ from ivk_codegen.schema_source import SchemaSource
         ("Width", "width"),
         ("  --padded--  ", "padded"),
         ("Denoising Start (0-1)", "denoising_start_0_1"),
-        # non-ASCII: accents dropped, letters NFKD cannot split transliterated, the rest dropped
+        # non-ASCII: transliterated as it reads (anyascii), symbols such as emoji left out
         ("Café au lait", "cafe_au_lait"),
         ("Größe", "grosse"),
         ("øl Łódź straße", "ol_lodz_strasse"),
         ("Æther", "aether"),
         ("Ｗｉｄｔｈ", "width"),  # full-width forms fold to ASCII
-        ("日本語 prompt", "prompt"),
-        ("日本語", ""),
+        ("重绘幅度", "zhong_hui_fu_du"),  # was "" and then the field name: value, value_2...
+        ("宽度 prompt", "kuan_du_prompt"),
+        ("Ширина", "shirina"),
+        ("🙂 Smile ✨", "smile"),
+        ("x\ud800y", "xy"),  # a lone surrogate (JSON allows it) is no letter
+        # signs and plural acronyms, as the GUI shows them
+        ("Creativity Control (-10 to 10)", "creativity_control_minus_10_to_10"),
+        ("Offset −5", "offset_minus_5"),  # U+2212, the minus sign
+        ("1-2", "1_2"),  # a range, not a sign
+        ("LoRAs", "loras"),
+        ("Concept LoRAs", "concept_loras"),
+        ("VAEs and IDs", "vaes_and_ids"),
+        ("HTTPSession", "http_session"),  # an acronym before a word still splits
         # camelCase and acronyms
         ("negativePrompt", "negative_prompt"),
         ("VAEModel", "vae_model"),
@@ -53,6 +64,21 @@ from ivk_codegen.schema_source import SchemaSource
 )
 def test_snake_case(label: str, expected: str) -> None:
     assert snake_case(label) == expected
+
+
+def test_a_huge_label_makes_a_name_of_sane_length() -> None:
+    from ivk_codegen.naming import MAX_NAME, class_name
+
+    name = snake_case("blur radius " * 10_000)
+    assert name.startswith("blur_radius_blur_radius") and len(name) <= MAX_NAME
+    assert not name.endswith("_")
+    assert len(snake_case("x" * 100_000)) == MAX_NAME
+    assert len(class_name(["Big " * 50_000])) <= MAX_NAME + len("Workflow")
+
+
+def test_a_node_label_ending_in_the_field_label_is_not_said_twice() -> None:
+    names, _ = _names(("Prompt", "Positive Prompt"), ("Prompt", "Negative Prompt"))
+    assert names == ["positive_prompt", "negative_prompt"]  # not positive_prompt_prompt
 
 
 @given(st.text())
@@ -89,7 +115,7 @@ def test_unsafe_names_are_changed_and_reported(label: str, name: str) -> None:
 
 
 def test_empty_label_falls_back_to_the_field_name_then_input() -> None:
-    names, _ = assign_names([NameRequest(0, "日本", "seed", ""), NameRequest(1, "", "", "")])
+    names, _ = assign_names([NameRequest(0, "🙂", "seed", ""), NameRequest(1, "", "", "")])
     assert names == ["seed", "input_"]
 
 
@@ -148,8 +174,9 @@ def test_names_are_unique_safe_and_deterministic(reqs: list[tuple[str, str]]) ->
     [
         (["SDXL w/Refiner  Text to Image", "stem"], "SdxlWRefinerTextToImage"),
         (["", "blur_image"], "BlurImage"),
-        (["日本語", "my-flow"], "MyFlow"),
-        (["日本語", "日本"], "Workflow"),
+        (["🙂✨", "my-flow"], "MyFlow"),  # no letters: the file stem
+        (["重绘幅度", "my-flow"], "ZhongHuiFuDu"),
+        (["🙂", "✨"], "Workflow"),
         (["123 go"], "Workflow123Go"),
         (["None"], "NoneWorkflow"),
         (["print"], "Print"),  # capitalised: no longer the builtin

@@ -205,7 +205,7 @@ def test_nullable_scalars_and_unrelated_unions(resolver: TypeResolver) -> None:
     mixed = {"anyOf": [{"type": "integer"}, {"type": "string"}]}
     assert resolver.resolve(mixed, None).annotation() == "JsonValue"
     blob = resolver.resolve({"$ref": "#/components/schemas/Blob"}, None)
-    assert blob.annotation() == "JsonValue"
+    assert blob.annotation() == "Blob" and blob.obj is not None  # a class of the module
 
 
 def test_unresolvable_ref_is_a_schema_error(resolver: TypeResolver) -> None:
@@ -439,3 +439,118 @@ def test_model_filters_are_part_of_the_type(resolver: TypeResolver) -> None:
     listed = resolver.resolve({"type": "array", "items": {"$ref": "#/components/schemas/ModelIdentifierField"},
                                "ui_model_type": ["lora"]}, None)  # fmt: skip
     assert listed.annotation() == 'list[ModelRef[str, Literal["lora"]]]'
+
+
+# -- schema objects -------------------------------------------------------------------------------
+OBJECTS = {
+    "info": {"version": "test"},
+    "components": {"schemas": {
+        "FooInvocation": {"class": "invocation", "properties": {
+            "type": {"const": "foo"},
+            "control": {"anyOf": [{"$ref": "#/components/schemas/Ctl"}, {"type": "null"}], "default": None},
+            "loop": {"$ref": "#/components/schemas/Loop"},
+            "odd": {"$ref": "#/components/schemas/Odd"},
+            "open": {"$ref": "#/components/schemas/Open"},
+        }},
+        "Ctl": {"type": "object", "required": ["image", "model"], "description": "A control.", "properties": {
+            "image": {"$ref": "#/components/schemas/ImageField"},
+            "model": {"$ref": "#/components/schemas/ModelIdentifierField", "ui_model_type": ["controlnet"]},
+            "weight": {"anyOf": [{"type": "number"}, {"items": {"type": "number"}, "type": "array"}],
+                       "default": 1, "ge": -1, "le": 2, "description": "How strong."},
+            "begin": {"type": "number", "minimum": 0, "maximum": 1, "default": 0},
+            "mode": {"enum": ["balanced", "more_prompt"], "type": "string", "default": "balanced"},
+            "inner": {"anyOf": [{"$ref": "#/components/schemas/Inner"}, {"type": "null"}], "default": None},
+        }},
+        "Inner": {"type": "object", "required": ["n"], "properties": {"n": {"type": "integer", "minimum": 1}}},
+        "Loop": {"type": "object", "properties": {"next": {"$ref": "#/components/schemas/Loop"}}},
+        "Odd": {"type": "object", "properties": {"not a name": {"type": "integer"}}},
+        "Open": {"type": "object", "additionalProperties": True, "properties": {"a": {"type": "integer"}}},
+    }},
+}  # fmt: skip
+
+
+def _object_module(tmp_path: pathlib.Path, value: Any) -> tuple[str, Any, tuple[str, ...]]:
+    wf = _load(OWN / "blur_image.json")
+    node = {"id": "foo-1", "type": "invocation", "position": {"x": 0, "y": 0},
+            "data": {"id": "foo-1", "type": "foo", "version": "1.0.0", "label": "", "notes": "",
+                     "isOpen": True, "isIntermediate": True, "useCache": True,
+                     "inputs": {"control": {"name": "control", "label": "Control", "description": "", "value": value}}}}  # fmt: skip
+    wf["nodes"].append(node)
+    elements = wf["form"]["elements"]
+    elements["node-field-ctl"] = {"id": "node-field-ctl", "parentId": "root", "type": "node-field",
+                                  "data": {"fieldIdentifier": {"nodeId": "foo-1", "fieldName": "control"}}}  # fmt: skip
+    elements["root"]["data"]["children"].append("node-field-ctl")
+    schema = SchemaSource(SchemaIndex(_merged_schema()), "test schema", False)
+    generated = generate_source(wf, "objects.json", schema)
+    return generated.code, import_source(generated.code, tmp_path), generated.messages
+
+
+def _merged_schema() -> dict[str, Any]:
+    """The bundled schema (for blur_image's nodes) with OBJECTS' components added."""
+    from ivk_codegen.schema_source import bundled_schema_name
+
+    data = json.loads((pathlib.Path(__file__).parents[2] / "codegen" / "schemas" / bundled_schema_name()).read_text())
+    data["components"]["schemas"].update(copy.deepcopy(OBJECTS["components"]["schemas"]))
+    return data
+
+
+def test_a_schema_object_becomes_a_class_with_its_types_bounds_and_defaults(tmp_path: pathlib.Path) -> None:
+    code, module, _ = _object_module(tmp_path, None)
+    assert "class Ctl(SchemaObject):" in code and "class Inner(SchemaObject):" in code
+    assert code.index("class Inner(") < code.index("class Ctl(")  # what a class uses comes first
+    assert "control: Ctl | None = None" in code
+    ctl = module.Ctl
+    model = ModelRef(key="k", hash="h", name="n", base="sd-1", type="controlnet")
+    c = ctl(image=ImageRef(image_name="a.png"), model=model)
+    assert (c.weight, c.begin, c.mode, c.inner) == (1, 0, "balanced", None)  # the schema's defaults
+    for bad in ({"weight": 3.0}, {"weight": [0.5, 2.5]}, {"begin": 1.5}, {"mode": "fast"},
+                {"image": "a.png"}, {"model": ModelRef(key="k", hash="h", name="n", base="sd-1", type="vae")},
+                {"inner": module.Inner(n=1), "extra": 1}):  # fmt: skip
+        with pytest.raises(ValidationError):
+            ctl(**{"image": ImageRef(image_name="a.png"), "model": model, **bad})
+    with pytest.raises(ValidationError):
+        module.Inner(n=0)
+    cls = generated_class(module)
+    params = cls(control=ctl(image=ImageRef(image_name="a.png"), model=model, weight=[0.5, 1.0],
+                             inner=module.Inner(n=2)))  # fmt: skip
+    index = next(s.index for s in cls.input_specs() if s.attribute == "control")
+    assert params.to_values()[index] == {
+        "image": {"image_name": "a.png"},
+        "model": {"key": "k", "hash": "h", "name": "n", "base": "sd-1", "type": "controlnet"},
+        "weight": [0.5, 1.0], "begin": 0, "mode": "balanced", "inner": {"n": 2},
+    }  # fmt: skip
+
+
+def test_a_saved_object_is_the_default_and_reaches_the_node_unchanged(tmp_path: pathlib.Path) -> None:
+    saved = {"image": {"image_name": "b.png"}, "model": {"key": "k", "hash": "h", "name": "n",
+             "base": "sdxl", "type": "controlnet"}, "weight": 0.75, "begin": 0.25,
+             "mode": "more_prompt", "inner": None}  # fmt: skip
+    code, module, _ = _object_module(tmp_path, saved)
+    assert "control: Ctl | None = Ctl(" in code
+    cls = generated_class(module)
+    index = next(s.index for s in cls.input_specs() if s.attribute == "control")
+    assert cls().to_values()[index] == saved
+
+
+@pytest.mark.parametrize(
+    "saved",
+    [{"image": {"image_name": "b.png"}},  # no model: required
+     {"image": {"image_name": "b.png"}, "model": {"key": "k", "hash": "h", "name": "n", "base": "sdxl",
+      "type": "controlnet"}, "nope": 1},  # a key the schema lacks
+     {"image": {"image_name": "b.png"}, "model": {"key": "k", "hash": "h", "name": "n", "base": "sdxl",
+      "type": "vae"}}],  # a model of another type
+)  # fmt: skip
+def test_a_saved_object_that_does_not_fit_is_no_default(tmp_path: pathlib.Path, saved: Any) -> None:
+    code, _, messages = _object_module(tmp_path, saved)
+    assert "control: Ctl | None = None" in code  # the schema's default, as for the other types
+    (warning,) = [m for m in messages if "(control)" in m]
+    assert "does not fit" in warning
+
+
+def test_objects_that_cannot_be_classes_stay_json(resolver: TypeResolver) -> None:
+    index = SchemaIndex(copy.deepcopy(OBJECTS))
+    r = TypeResolver(index)
+    loop = r.resolve({"$ref": "#/components/schemas/Loop"}, None)
+    assert loop.obj is not None and loop.obj.fields[0].type.kind == "json"  # refers back: JSON there
+    assert r.resolve({"$ref": "#/components/schemas/Odd"}, None).annotation() == "JsonValue"
+    assert r.resolve({"$ref": "#/components/schemas/Open"}, None).annotation() == "JsonValue"

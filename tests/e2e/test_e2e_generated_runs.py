@@ -236,3 +236,43 @@ def test_a_video_input_takes_a_local_file_uploaded_as_a_video(client: InvokeAICl
     assert (video.width, video.height) == (24, 8)
     again = module.Clip(video=video.video_name).run(client, timeout=120)
     assert again.videos[0].video_name == video.video_name
+
+
+def test_a_schema_object_input_reaches_the_node_as_the_schema_shapes_it(
+    client: InvokeAIClient, tmp_path: Path
+) -> None:
+    """``loras: list[LoRAMetadataField] | None`` of core_metadata (model-free): a class of the
+    module, whose JSON the node returns in its metadata exactly (it was JsonValue)."""
+    import json
+    import sys
+
+    from pydantic import ValidationError
+
+    from ivk_codegen.cli import main as codegen
+    from ivk_runtime.values import ModelRef
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "runtime"))
+    from wfbuild import workflow
+
+    wf = workflow([("meta", "core_metadata", {"loras": None, "seed": 7})], [], [("meta", "loras")],
+                  no_cache=["meta"], name="Meta")  # fmt: skip
+    (tmp_path / "meta.json").write_text(json.dumps(wf.data))
+    assert codegen([str(tmp_path / "meta.json"), "-o", str(tmp_path / "meta.py"), "-q"]) == 0
+    code = (tmp_path / "meta.py").read_text()
+    assert "class LoRAMetadataField(SchemaObject):" in code
+    spec = importlib.util.spec_from_file_location("e2e_meta_objects", tmp_path / "meta.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+
+    lora = ModelRef(key="k-1", hash="blake3:ab", name="some lora", base="sdxl", type="lora")
+    with pytest.raises(ValidationError):
+        module.LoRAMetadataField(model=lora, weight="0.5")
+    params = module.Meta(loras=[module.LoRAMetadataField(model=lora, weight=0.25)])
+    result = params.run(client, timeout=120)
+    metadata = result.output("meta", "metadata")
+    assert metadata["loras"] == [
+        {"model": {"key": "k-1", "hash": "blake3:ab", "name": "some lora", "base": "sdxl", "type": "lora"},
+         "weight": 0.25}
+    ]  # fmt: skip

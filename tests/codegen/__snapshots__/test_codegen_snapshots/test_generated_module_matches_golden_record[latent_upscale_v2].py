@@ -27,20 +27,28 @@ class SdxlUpscaleLatentsExample(GeneratedWorkflow):
     )
     """Input 0: Positive Prompt.
 
+    The string value.
+
     Sets field 'value' of the string node 'e4a06ae4-2213-4757-9da4-e7c9a4a3a44b' (Positive Prompt Input)."""
 
     negative_prompt: str = "blurry, draft, unfinished"
     """Input 1: Negative Prompt.
+
+    The string value.
 
     Sets field 'value' of the string node '4c3e0df1-fcae-4237-800c-19825ee0445f' (Negative Prompt Input)."""
 
     width: int = 768
     """Input 2: Width.
 
+    The integer value.
+
     Sets field 'value' of the integer node '7e361d0c-83da-4465-bd52-3ff2e038a713' (Width Integer)."""
 
     height: int = 1024
     """Input 3: Height.
+
+    The integer value.
 
     Sets field 'value' of the integer node '11456fd5-887e-46c8-bdc7-e8fe39360fb2' (Height Integer)."""
 

@@ -25,25 +25,36 @@ class LegacyExposedFields(GeneratedWorkflow):
     a: int = 8
     """Input 0: A.
 
+    The first number.
+
     Sets field 'a' of the integer_math node 'c4bf11bf-f279-4235-8cb3-023072ce1456'."""
 
     b: int = 4
     """Input 1: B.
+
+    The second number.
 
     Sets field 'b' of the integer_math node 'c4bf11bf-f279-4235-8cb3-023072ce1456'."""
 
     operation: Literal["ADD", "SUB", "MUL", "DIV", "EXP", "MOD", "ABS", "MIN", "MAX"] = "MUL"
     """Input 2: Operation.
 
-    Sets field 'operation' of the integer_math node 'c4bf11bf-f279-4235-8cb3-023072ce1456'."""
+    The operation to perform.
+
+    Sets field 'operation' of the integer_math node 'c4bf11bf-f279-4235-8cb3-023072ce1456'.
+    Choices: 'ADD' (Add A+B), 'SUB' (Subtract A-B), 'MUL' (Multiply A*B), 'DIV' (Divide A/B), 'EXP' (Exponentiate A^B), 'MOD' (Modulus A%B), 'ABS' (Absolute Value of A), 'MIN' (Minimum(A,B)), 'MAX' (Maximum(A,B))."""
 
     height: int = 20
     """Input 3: Height.
+
+    The height of the image.
 
     Sets field 'height' of the blank_image node 'd5b10bb3-c4aa-4a8d-b293-3bf779771571'."""
 
     mode: Literal["RGB", "RGBA"] = "RGB"
     """Input 4: Mode.
+
+    The mode of the image.
 
     Sets field 'mode' of the blank_image node 'd5b10bb3-c4aa-4a8d-b293-3bf779771571'."""
 

@@ -26,40 +26,56 @@ class NestedForm(GeneratedWorkflow):
     canvas_width_value: Annotated[int, Field(ge=8, le=512)] = 96
     """Input 0: Value.
 
+    The integer value.
+
     Sets field 'value' of the integer node 'e638bca4-6bd7-4d89-987f-c91e855cdff8' (Canvas width)."""
 
     canvas_height_value: Annotated[int, Field(ge=8, le=512)] = 64
     """Input 1: Value.
+
+    The integer value.
 
     Sets field 'value' of the integer node '4706aca7-215d-4562-a4d0-15b2388fdce3' (Canvas height)."""
 
     crop_x: Annotated[int, Field(ge=0, le=256)] = 8
     """Input 2: Crop x.
 
+    The left x coordinate of the crop rectangle.
+
     Sets field 'x' of the img_crop node 'feefa67f-b510-44e2-97d9-67b89f01d73d'."""
 
     crop_y: Annotated[int, Field(ge=0, le=256)] = 4
     """Input 3: Crop y.
+
+    The top y coordinate of the crop rectangle.
 
     Sets field 'y' of the img_crop node 'feefa67f-b510-44e2-97d9-67b89f01d73d'."""
 
     width: Annotated[int, Field(gt=0)] = 48
     """Input 4: Width.
 
+    The width of the crop rectangle.
+
     Sets field 'width' of the img_crop node 'feefa67f-b510-44e2-97d9-67b89f01d73d'."""
 
     height: Annotated[int, Field(gt=0)] = 32
     """Input 5: Height.
+
+    The height of the crop rectangle.
 
     Sets field 'height' of the img_crop node 'feefa67f-b510-44e2-97d9-67b89f01d73d'."""
 
     prefix_value: str = "hello"
     """Input 6: Value.
 
+    The string value.
+
     Sets field 'value' of the string node '0a546c01-c9de-48fd-bf11-3a1e39b95d93' (Prefix)."""
 
     suffix_value: str = " world"
     """Input 7: Value.
+
+    The string value.
 
     Sets field 'value' of the string node '8e683f28-90b1-43ff-8722-d1936bcc7b9e' (Suffix)."""
 

@@ -27,17 +27,22 @@ class ResizeAnImage(GeneratedWorkflow):
     input_image: ImageValue
     """Input 0: Input image.
 
-    Sets field 'image' of the img_resize node 'c2b9546e-0f02-40f3-adb7-f1d5cbf15150'.
+    The image to resize.
 
+    Sets field 'image' of the img_resize node 'c2b9546e-0f02-40f3-adb7-f1d5cbf15150'.
     Required: the workflow leaves it empty."""
 
     width: Annotated[int, Field(ge=1, gt=0, le=2048)] = 32
     """Input 1: Width.
 
+    The width to resize to (px).
+
     Sets field 'width' of the img_resize node 'c2b9546e-0f02-40f3-adb7-f1d5cbf15150'."""
 
     height: Annotated[int, Field(ge=1, gt=0, le=2048)] = 24
     """Input 2: Height.
+
+    The height to resize to (px).
 
     Sets field 'height' of the img_resize node 'c2b9546e-0f02-40f3-adb7-f1d5cbf15150'."""
 
@@ -45,6 +50,8 @@ class ResizeAnImage(GeneratedWorkflow):
         "bicubic"
     )
     """Input 3: Resample Mode.
+
+    The resampling mode.
 
     Sets field 'resample_mode' of the img_resize node 'c2b9546e-0f02-40f3-adb7-f1d5cbf15150'."""
 

@@ -25,16 +25,19 @@ class SdxlWRefinerTextToImage(GeneratedWorkflow):
     """
 
     model: ModelRef[Literal["sdxl"], Literal["main"]]
-    """Input 0: model.
+    """Input 0: Model.
+
+    SDXL Main model (UNet, VAE, CLIP1, CLIP2) to load.
 
     Sets field 'model' of the sdxl_model_loader node '30d3289c-773c-4152-a9d2-bd8a99c8fd22'.
-
     Model base: sdxl.
     Model type: main.
     Required: the saved value does not fit its type."""
 
     steps: Annotated[int, Field(gt=0)] = 36
     """Input 1: Steps.
+
+    Number of steps to run.
 
     Sets field 'steps' of the denoise_latents node '65b56526-ef0a-4c1f-adda-1017c925b063'."""
 
@@ -73,13 +76,16 @@ class SdxlWRefinerTextToImage(GeneratedWorkflow):
     ] = "euler"
     """Input 2: Scheduler.
 
+    Scheduler to use during inference.
+
     Sets field 'scheduler' of the scheduler node '06a30867-1e9d-461f-bd58-14a63cc997dd'."""
 
     refiner_model: ModelRef[Literal["sdxl-refiner"], Literal["main"]]
     """Input 3: Refiner Model.
 
-    Sets field 'model' of the sdxl_refiner_model_loader node '62bdf243-d98f-4508-b6b5-c3af00ef49f0'.
+    SDXL Refiner Main Modde (UNet, VAE, CLIP2) to load.
 
+    Sets field 'model' of the sdxl_refiner_model_loader node '62bdf243-d98f-4508-b6b5-c3af00ef49f0'.
     Model base: sdxl-refiner.
     Model type: main.
     Required: the saved value does not fit its type."""
@@ -87,25 +93,35 @@ class SdxlWRefinerTextToImage(GeneratedWorkflow):
     refiner_steps: Annotated[int, Field(gt=0)] = 36
     """Input 4: Refiner Steps.
 
+    Number of steps to run.
+
     Sets field 'steps' of the denoise_latents node 'a9352523-613a-43e3-b97f-dade7ec317e5'."""
 
     positive_prompt: str = "super cute tiger"
     """Input 5: Positive Prompt.
+
+    The string value.
 
     Sets field 'value' of the string node 'b2b35add-929d-4538-aecb-02c661768b29' (Positive Prompt)."""
 
     positive_style: str = ""
     """Input 6: Positive Style.
 
+    The string value.
+
     Sets field 'value' of the string node 'f1a6a160-4c36-4902-8eeb-8b1c23e81bc8' (Postive Style)."""
 
     negative_prompt: str = ""
     """Input 7: Negative Prompt.
 
+    The string value.
+
     Sets field 'value' of the string node '5639e3bc-b769-4ae5-9262-72db703c5a7b' (Negative Prompt)."""
 
     negative_style: str = ""
     """Input 8: Negative Style.
+
+    The string value.
 
     Sets field 'value' of the string node '8d54b9db-3662-43af-8369-9a277e063f3b' (Negative Style)."""
 

@@ -25,6 +25,8 @@ class Workflow16x9HalfFramerateExample(GeneratedWorkflow):
     value: str = "F:\\media\\burn-notice-michael-weston.mp4"
     """Input 0: Value.
 
+    The string value.
+
     Sets field 'value' of the string node '99a86e5d-1998-437b-b56d-67154133bd41'."""
 
     prompt: str = (
@@ -32,15 +34,21 @@ class Workflow16x9HalfFramerateExample(GeneratedWorkflow):
     )
     """Input 1: Prompt.
 
+    Prompt to be parsed by Compel to create a conditioning tensor.
+
     Sets field 'prompt' of the compel node 'cdfec1ba-52cc-4e10-9f28-d48081fb84a9'."""
 
     prompt_2: str = "nudity"
     """Input 2: Prompt.
 
+    Prompt to be parsed by Compel to create a conditioning tensor.
+
     Sets field 'prompt' of the compel node '8574c4b6-0246-4565-8e43-12dc8af137e5'."""
 
     frame_step: int = 1
     """Input 3: Frame step.
+
+    The integer value.
 
     Sets field 'value' of the integer node '0f3865af-4618-4c9e-87b7-41f1be8eef30'."""
 

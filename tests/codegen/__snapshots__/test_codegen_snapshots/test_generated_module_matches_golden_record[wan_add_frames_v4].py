@@ -27,20 +27,24 @@ class ImageToVideoAddFrames(GeneratedWorkflow):
     prompt: str = ""
     """Input 0: Prompt.
 
+    Text prompt for Wan 2.2.
+
     Sets field 'prompt' of the wan_text_encoder node '2b1f7d8c-ae3f-5c4d-9f2b-3a4e5d6c7b8f' (Positive Prompt)."""
 
     starting_video: VideoValue
     """Input 1: Starting Video.
 
-    Sets field 'video' of the video node '642e7cda-08c1-435c-8e6b-99700b61200b'.
+    The video to load.
 
+    Sets field 'video' of the video node '642e7cda-08c1-435c-8e6b-99700b61200b'.
     Required: the workflow leaves it empty."""
 
     transformer_high_noise: ModelRef[Literal["wan"], Literal["main"]]
     """Input 2: Transformer (High Noise).
 
-    Sets field 'model' of the wan_model_loader node '1a0e6c7b-9d2f-4b3c-8e1a-2f3d4c5b6a7e'.
+    Wan 2.2 model (Transformer) to load.
 
+    Sets field 'model' of the wan_model_loader node '1a0e6c7b-9d2f-4b3c-8e1a-2f3d4c5b6a7e'.
     Model base: wan.
     Model type: main.
     Required: the workflow leaves it empty."""
@@ -48,8 +52,9 @@ class ImageToVideoAddFrames(GeneratedWorkflow):
     transformer_low_noise: ModelRef[Literal["wan"], Literal["main"]] | None = None
     """Input 3: Transformer (Low Noise).
 
-    Sets field 'transformer_low_noise_model' of the wan_model_loader node '1a0e6c7b-9d2f-4b3c-8e1a-2f3d4c5b6a7e'.
+    Optional second single-file transformer for the A14B low-noise expert. Only relevant when the main model is a single-file GGUF or safetensors checkpoint and the variant is A14B; ignored when the main is a Diffusers A14B (both experts are pulled from transformer/ and transformer_2/ already) or when the variant is TI2V-5B.
 
+    Sets field 'transformer_low_noise_model' of the wan_model_loader node '1a0e6c7b-9d2f-4b3c-8e1a-2f3d4c5b6a7e'.
     Model base: wan.
     Model type: main.
     Model format: gguf_quantized, checkpoint."""
@@ -57,8 +62,9 @@ class ImageToVideoAddFrames(GeneratedWorkflow):
     component_source_diffusers: ModelRef[Literal["wan"], Literal["main"]] | None = None
     """Input 4: Component Source (Diffusers).
 
-    Sets field 'component_source' of the wan_model_loader node '1a0e6c7b-9d2f-4b3c-8e1a-2f3d4c5b6a7e'.
+    Diffusers Wan main model to extract VAE and/or encoder from. Use this if you don't have separate VAE/encoder models. Ignored for any submodel that is provided separately.
 
+    Sets field 'component_source' of the wan_model_loader node '1a0e6c7b-9d2f-4b3c-8e1a-2f3d4c5b6a7e'.
     Model base: wan.
     Model type: main.
     Model format: diffusers."""
@@ -66,40 +72,52 @@ class ImageToVideoAddFrames(GeneratedWorkflow):
     wan_t5_encoder: ModelRef[str, Literal["wan_t5_encoder"]] | None = None
     """Input 5: Wan T5 Encoder.
 
-    Sets field 'wan_t5_encoder_model' of the wan_model_loader node '1a0e6c7b-9d2f-4b3c-8e1a-2f3d4c5b6a7e'.
+    Standalone Wan UMT5-XXL encoder. If not set, the encoder is loaded from the main model (when in Diffusers format) or from the Component Source.
 
+    Sets field 'wan_t5_encoder_model' of the wan_model_loader node '1a0e6c7b-9d2f-4b3c-8e1a-2f3d4c5b6a7e'.
     Model type: wan_t5_encoder."""
 
     vae: ModelRef[Literal["wan"], Literal["vae"]] | None = None
     """Input 6: VAE.
 
-    Sets field 'vae_model' of the wan_model_loader node '1a0e6c7b-9d2f-4b3c-8e1a-2f3d4c5b6a7e'.
+    Standalone Wan VAE model. If not set, the VAE is loaded from the main model (when in Diffusers format) or from the Component Source.
 
+    Sets field 'vae_model' of the wan_model_loader node '1a0e6c7b-9d2f-4b3c-8e1a-2f3d4c5b6a7e'.
     Model base: wan.
     Model type: vae."""
 
     frames: Annotated[int, Field(ge=1)] = 81
     """Input 7: Frames.
 
+    Pixel-frame count to build the condition for. Use 1 for single-frame image I2V. For video I2V, set this to match the video-denoise node's num_frames (and ensure (num_frames - 1) %% 4 == 0, e.g. 81).
+
     Sets field 'num_frames' of the wan_ref_image_encoder node '7a6edc2d-f38e-a0c1-e27a-8f9dcbb20fce'."""
 
     fps: Annotated[int, Field(ge=1, le=120)] = 16
     """Input 8: FPS.
+
+    Frames-per-second for the encoded MP4. Wan 2.2 was trained at 16 FPS.
 
     Sets field 'fps' of the wan_l2v node '6f5dcb1c-e27d-9fb0-d16f-7e8cbaa1fcbd'."""
 
     steps: Annotated[int, Field(gt=0)] = 4
     """Input 9: Steps.
 
+    Number of denoising steps.
+
     Sets field 'steps' of the wan_video_denoise node '4d3b9faf-c05b-7e6f-bf4d-5c6a7f8e9dab'."""
 
     cfg: Annotated[float, Field(ge=1.0)] = 1.0
     """Input 10: CFG.
 
+    Classifier-free guidance scale. Wan 2.2 video reference uses 5.0 for the high-noise expert and 4.0 for the low-noise expert.
+
     Sets field 'guidance_scale' of the wan_video_denoise node '4d3b9faf-c05b-7e6f-bf4d-5c6a7f8e9dab'."""
 
     cfg_low: Annotated[float, Field(ge=0.0)] | None = 1.0
     """Input 11: CFG (Low).
+
+    Optional separate CFG scale for the low-noise expert (Wan 2.2 A14B only). Values below 1.0 fall back to the primary 'Guidance Scale'.
 
     Sets field 'guidance_scale_low_noise' of the wan_video_denoise node '4d3b9faf-c05b-7e6f-bf4d-5c6a7f8e9dab'."""
 

@@ -141,7 +141,8 @@ def _jobs(args: argparse.Namespace, config: Config | None) -> list[_Job] | str:
         if args.schema is None and args.server is None:
             args.schema = str(config.schema) if config.schema is not None else None
             args.server = config.server
-        args.extension = args.extension or list(config.extensions)
+        if not args.extension and config.extensions:  # found from the project's root too
+            args.extension, args.extension_home = list(config.extensions), str(config.path.parent)
         args.quiet = args.quiet or config.quiet
     if args.inputs:  # explicit inputs: the configured workflows are not wanted this time
         return [_Job(args.inputs, args.output, args.class_name, args.init)]
@@ -207,7 +208,7 @@ def _main(argv: Sequence[str] | None) -> int:
 
     try:
         schema = load_schema(args.schema, args.server, args.token)
-        extensions = load_extensions(args.extension)
+        extensions = load_extensions(args.extension, getattr(args, "extension_home", ""))
     except (IvkError, ValueError) as exc:
         return _fail(str(exc))
 

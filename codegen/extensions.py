@@ -21,7 +21,7 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from importlib.metadata import entry_points
 
 __all__ = ["TypeExtension", "import_python_type", "load_extensions"]
@@ -38,6 +38,9 @@ class TypeExtension:
     ref: str | None = None  # component name that the field's schema $refs
     ui_type: str | None = None  # or the field's ui_type
     description: str = ""  # added to the attribute's docstring
+    # the directory its module was found from besides the current one (a configured project's
+    # root, when run from below it): the type is imported from there too
+    home: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
         if not _DOTTED.match(self.python_type):
@@ -63,23 +66,22 @@ def _as_extensions(obj: object, origin: str) -> list[TypeExtension]:
 
 
 @contextlib.contextmanager
-def _current_directory_importable() -> Iterator[None]:
-    """The current directory first on ``sys.path`` (as ``python -m`` puts it) while importing a
-    user's module, and taken off again after: the generator's own imports never see it."""
-    cwd = os.getcwd()
-    if cwd in sys.path:
-        yield
-        return
-    sys.path.insert(0, cwd)
+def _current_directory_importable(home: str = "") -> Iterator[None]:
+    """The current directory (and ``home``) first on ``sys.path`` (as ``python -m`` puts it)
+    while importing a user's module, and taken off again after: the generator's own imports
+    never see them."""
+    added = [d for d in dict.fromkeys([os.getcwd(), home]) if d and d not in sys.path]
+    sys.path[:0] = added
     try:
         yield
     finally:
-        with contextlib.suppress(ValueError):
-            sys.path.remove(cwd)
+        for d in added:
+            with contextlib.suppress(ValueError):
+                sys.path.remove(d)
 
 
-def _import(name: str) -> object:
-    with _current_directory_importable():
+def _import(name: str, home: str = "") -> object:
+    with _current_directory_importable(home):
         return importlib.import_module(name)
 
 
@@ -87,7 +89,7 @@ def import_python_type(ext: TypeExtension) -> object:
     """The Python type an extension names, imported as its module was; ValueError when it
     cannot be."""
     try:
-        module = _import(ext.module)
+        module = _import(ext.module, ext.home)
     except ImportError as exc:
         raise ValueError(f"{ext.python_type} cannot be imported: {exc}") from exc
     if not hasattr(module, ext.name):
@@ -95,17 +97,19 @@ def import_python_type(ext: TypeExtension) -> object:
     return getattr(module, ext.name)
 
 
-def load_extensions(modules: Iterable[str] = ()) -> list[TypeExtension]:
-    """Extensions from the named modules, then from installed entry points."""
+def load_extensions(modules: Iterable[str] = (), home: str | os.PathLike[str] = "") -> list[TypeExtension]:
+    """Extensions from the named modules (found from the current directory, and ``home``: the
+    directory of the pyproject.toml that names them), then from installed entry points."""
     found: list[TypeExtension] = []
+    home = os.fspath(home)
     for name in modules:
         try:
-            module = _import(name)
+            module = _import(name, home)
         except ImportError as exc:
             raise ValueError(f"extension module {name!r} cannot be imported: {exc}") from exc
         if not hasattr(module, "IVK_TYPE_EXTENSIONS"):
             raise ValueError(f"extension module {name!r} has no IVK_TYPE_EXTENSIONS list")
-        found += _as_extensions(module.IVK_TYPE_EXTENSIONS, name)
+        found += [replace(e, home=home) for e in _as_extensions(module.IVK_TYPE_EXTENSIONS, name)]
     for ep in sorted(entry_points(group="ivk_codegen.type_extensions"), key=lambda e: e.name):
         found += _as_extensions(ep.load(), f"entry point {ep.name}")
     return found

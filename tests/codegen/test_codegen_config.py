@@ -366,3 +366,26 @@ def test_each_hook_does_its_job_on_a_configured_project(hook_id: str, project: p
     assert _outputs(project) == ([] if "--check" in options else OUTPUTS)
     assert run_cli([]).code == 0
     assert run_cli(options).code == 0
+
+
+def test_configured_extensions_are_found_from_the_projects_root_when_run_below_it(
+    project: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A module beside pyproject.toml imports from any directory of the project, as the
+    configured paths resolve from there (it was found from the current directory only)."""
+    pack = project / "my_local_pack"
+    pack.mkdir()
+    (pack / "__init__.py").write_text("")
+    (pack / "ivk_types.py").write_text(
+        "from ivk_codegen.extensions import TypeExtension\n"
+        "IVK_TYPE_EXTENSIONS = [TypeExtension(ref='NoSuchField', python_type='my_local_pack.ivk_types.Nope')]\n"
+    )
+    _configure(project, TWO_ENTRIES, head='extensions = ["my_local_pack.ivk_types"]\n')
+    (project / "src").mkdir()
+    monkeypatch.chdir(project / "src")
+    before = list(sys.path)
+    result = run_cli([])
+    assert result.code == 0, result.err
+    assert sys.path == before  # the root was on it only while importing
+    sys.modules.pop("my_local_pack.ivk_types", None)
+    sys.modules.pop("my_local_pack", None)

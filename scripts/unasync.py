@@ -25,6 +25,10 @@ PAIRS = [
     ("runtime/events/stream_async.py", "runtime/events/stream_sync.py"),
     ("runtime/events/wait_async.py", "runtime/events/wait_sync.py"),
     ("runtime/client/enqueue_async.py", "runtime/client/enqueue_sync.py"),
+    ("runtime/client/boards_async.py", "runtime/client/boards_sync.py"),
+    ("runtime/client/images_async.py", "runtime/client/images_sync.py"),
+    ("runtime/client/models_async.py", "runtime/client/models_sync.py"),
+    ("runtime/client/queue_async.py", "runtime/client/queue_sync.py"),
     ("runtime/client/async_client.py", "runtime/client/sync_client.py"),
 ]
 
@@ -34,6 +38,10 @@ WORDS = {
     "AsyncEventStream": "EventStream",
     "AsyncConnection": "Connection",
     "AsyncEnqueuer": "Enqueuer",
+    "AsyncBoards": "Boards",
+    "AsyncImages": "Images",
+    "AsyncModels": "Models",
+    "AsyncQueue": "Queue",
     "AsyncGate": "Gate",
     "AsyncWebSocket": "WebSocket",
     "AsyncClient": "Client",
@@ -52,6 +60,10 @@ WORDS = {
     "wait_async": "wait_sync",
     "async_client": "sync_client",
     "enqueue_async": "enqueue_sync",
+    "boards_async": "boards_sync",
+    "images_async": "images_sync",
+    "models_async": "models_sync",
+    "queue_async": "queue_sync",
     "IS_ASYNC": "IS_SYNC",
 }
 # Keywords: ``await x`` -> ``x``, ``async def/with/for`` -> ``def/with/for``.

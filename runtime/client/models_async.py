@@ -1,0 +1,14 @@
+"""The server's models as typed API: ``client.models`` (requests and answers live in
+``api.models``; this area sends them through the client's connection)."""
+
+from __future__ import annotations
+
+from ..api.connection_async import AsyncConnection
+
+__all__ = ["AsyncModels"]
+
+
+class AsyncModels:
+    def __init__(self, conn: AsyncConnection, queue_id: str = "default") -> None:
+        self._conn = conn
+        self.queue_id = queue_id

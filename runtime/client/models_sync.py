@@ -1,0 +1,15 @@
+# Generated from models_async.py by scripts/unasync.py: edit that file, then run the script.
+"""The server's models as typed API: ``client.models`` (requests and answers live in
+``api.models``; this area sends them through the client's connection)."""
+
+from __future__ import annotations
+
+from ..api.connection_sync import Connection
+
+__all__ = ["Models"]
+
+
+class Models:
+    def __init__(self, conn: Connection, queue_id: str = "default") -> None:
+        self._conn = conn
+        self.queue_id = queue_id

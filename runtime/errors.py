@@ -227,3 +227,14 @@ class RunCanceled(IvkError):
         self.result = result
         self.results = results  # run_many: every item's result, in the order of the value sets
         super().__init__(f"queue item {item_id} was canceled")
+
+
+class NotFound(HTTPStatusError):
+    """The server has no such ``kind`` ("board", "image") named ``name`` (it answered 404, or
+    the request could only fail because the thing is missing)."""
+
+    def __init__(self, kind: str, name: str, method: str, url: str, status: int, body: str) -> None:
+        self.kind = kind
+        self.name = name
+        HTTPStatusError.__init__(self, method, url, status, body)
+        self.args = (f"{kind} {name!r} not found on the server ({method} {url} answered {status})",)

@@ -26,7 +26,9 @@ from ..events.wait_async import wait_async
 from ..graph.drift import Expectation
 from ..graph.schema_index import SchemaIndex
 from ..workflow import Workflow
+from .boards_async import AsyncBoards
 from .enqueue_async import AsyncEnqueuer
+from .images_async import AsyncImages
 from .files import atomic_write, safe_filename, thumbnail_name
 from .plan import RunnableMemo, build_plans, form_maps, local_paths, resolve_uploads
 from .resolver import CachedResolver, NeedServer
@@ -73,6 +75,9 @@ class AsyncInvokeAIClient:
         http = http_client or httpx.AsyncClient(transport=transport, timeout=timeout)
         self._conn = AsyncConnection(self.base_url, http, headers, timeout)
         self._enqueuer = AsyncEnqueuer(self._conn, queue_id)
+        # the server's areas as typed API (sync and async alike): client.boards.list(), ...
+        self.boards = AsyncBoards(self._conn, queue_id)
+        self.images = AsyncImages(self._conn, queue_id)
         self._events = AsyncEventStream(
             http, self.base_url, headers, queue_id, token, min(timeout, 10.0), check_transport(events)
         )

@@ -27,7 +27,9 @@ from ..events.wait_sync import wait_sync
 from ..graph.drift import Expectation
 from ..graph.schema_index import SchemaIndex
 from ..workflow import Workflow
+from .boards_sync import Boards
 from .enqueue_sync import Enqueuer
+from .images_sync import Images
 from .files import atomic_write, safe_filename, thumbnail_name
 from .plan import RunnableMemo, build_plans, form_maps, local_paths, resolve_uploads
 from .resolver import CachedResolver, NeedServer
@@ -74,6 +76,9 @@ class InvokeAIClient:
         http = http_client or httpx.Client(transport=transport, timeout=timeout)
         self._conn = Connection(self.base_url, http, headers, timeout)
         self._enqueuer = Enqueuer(self._conn, queue_id)
+        # the server's areas as typed API (sync and async alike): client.boards.list(), ...
+        self.boards = Boards(self._conn, queue_id)
+        self.images = Images(self._conn, queue_id)
         self._events = EventStream(
             http, self.base_url, headers, queue_id, token, min(timeout, 10.0), check_transport(events)
         )

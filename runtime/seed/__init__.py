@@ -13,7 +13,7 @@ for m in wf.map_outputs_to_images(item):
     print(m["node_id"], m["image_names"])
 """
 
-from .board import Board, BoardHandle, IvkImage
+from .board import Board, BoardHandle
 from .definition import WorkflowDefinition, WorkflowDefinitionError
 from .fields import (
     SCHEDULER_NAMES,
@@ -33,6 +33,7 @@ from .fields import (
     SchedulerName,
 )
 from .handle import WorkflowHandle
+from .images import ImageCategory, IvkImage
 from .inputs import IvkWorkflowInput, IvkWorkflowOutput
 from .repos import BoardRepository, WorkflowRepository
 from .results import (
@@ -49,6 +50,7 @@ __all__ = [
     "Board",
     "BoardHandle",
     "BoardRepository",
+    "ImageCategory",
     "IvkBoardField",
     "IvkBooleanField",
     "IvkCollectionField",

@@ -1,0 +1,135 @@
+"""``BoardRepository`` (``client.board_repo``): boards by id or name, their handles (cached per
+board id), and image lookups. Every request goes through the core client's areas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...api.boards import UNCATEGORIZED, is_uncategorized
+from ...errors import HTTPStatusError, NotFound
+from ..images import IvkImage
+from .board_handle import BoardHandle
+from .board_model import Board
+from .core import areas, base_url
+
+__all__ = ["BoardRepository"]
+
+
+class BoardRepository:
+    def __init__(self, client: Any) -> None:
+        self._client = client
+        self._cached_handles: dict[str, BoardHandle] = {}
+
+    def list_boards(self, all: bool = True, include_uncategorized: bool = False) -> list[Board]:  # noqa: A002
+        """Every board, archived ones left out as the GUI does (``all`` is the seed's
+        pagination switch; every board is always listed). With ``include_uncategorized`` the
+        uncategorized board ("none") comes first, with its image count."""
+        boards, _ = areas(self._client)
+        return [Board.from_info(b) for b in boards.list(include_uncategorized=include_uncategorized)]
+
+    def get_board_by_id(self, board_id: str | None) -> Board | None:
+        """The board, or None if there is none with that id ("none"/None: uncategorized)."""
+        boards, _ = areas(self._client)
+        info = boards.find(board_id)
+        return None if info is None else Board.from_info(info)
+
+    def get_boards_by_name(self, name: str) -> list[Board]:
+        """Boards named exactly ``name`` (names are not unique), archived ones too."""
+        boards, _ = areas(self._client)
+        return [Board.from_info(b) for b in boards.find_by_name(name)]
+
+    def create_board(self, name: str, is_private: bool = False) -> BoardHandle:
+        """A new board's handle. ``is_private=False`` lets every user of a multi-user server
+        see it (6.14: "shared"); True keeps it to its owner. ValueError if the server refuses."""
+        boards, _ = areas(self._client)
+        try:
+            info = boards.create(name, is_private=is_private)
+        except HTTPStatusError as exc:
+            raise ValueError(f"Failed to create board: {exc.status} - {exc.body[:300]}") from exc
+        handle = BoardHandle(self._client, Board.from_info(info))
+        self._cached_handles[handle.board_id] = handle
+        return handle
+
+    def delete_board(self, board_id: str, delete_images: bool = False) -> bool:
+        """Delete a board: its images become uncategorized, or are deleted with it when
+        ``delete_images`` is True. False if there is no such board."""
+        if is_uncategorized(board_id):
+            raise ValueError("Cannot delete the uncategorized board")
+        boards, _ = areas(self._client)
+        try:
+            boards.delete(board_id, delete_images=delete_images)
+        except NotFound:
+            return False
+        self._cached_handles.pop(board_id, None)
+        return True
+
+    def update_board(
+        self, board_id: str, name: str | None = None, is_private: bool | None = None
+    ) -> Board | None:
+        """Rename a board and/or change its privacy; the board afterwards, None if not found."""
+        if is_uncategorized(board_id):
+            raise ValueError("Cannot update the uncategorized board")
+        boards, _ = areas(self._client)
+        try:
+            board = Board.from_info(boards.update(board_id, name=name, is_private=is_private))
+        except NotFound:
+            return None
+        cached = self._cached_handles.get(board_id)
+        if cached is not None:
+            cached.board = board
+        return board
+
+    def get_board_handle(self, board_id: str | None) -> BoardHandle:
+        """A handle for a board id (None or "none": uncategorized), cached and refreshed on
+        each call. ValueError if there is no such board."""
+        key = UNCATEGORIZED if is_uncategorized(board_id) else str(board_id)
+        cached = self._cached_handles.get(key)
+        if cached is not None:
+            cached.refresh()
+            return cached
+        board = self.get_board_by_id(key)
+        if board is None:
+            raise ValueError(f"Board not found: {key}")
+        handle = BoardHandle(self._client, board)
+        self._cached_handles[key] = handle
+        return handle
+
+    def get_board_handle_by_name(self, name: str) -> BoardHandle | None:
+        """The handle of the first board named ``name``, or None."""
+        boards = self.get_boards_by_name(name)
+        return self.get_board_handle(boards[0].board_id) if boards else None
+
+    def get_uncategorized_board(self) -> Board:
+        boards, _ = areas(self._client)
+        return Board.uncategorized(boards.uncategorized().image_count)
+
+    def get_uncategorized_handle(self) -> BoardHandle:
+        return self.get_board_handle(UNCATEGORIZED)
+
+    def clear_cache(self) -> None:
+        self._cached_handles.clear()
+
+    def get_image_by_name(self, image_name: str) -> IvkImage | None:
+        """The image's record, or None if there is no such image."""
+        _, images = areas(self._client)
+        info = images.find(image_name)
+        return None if info is None else IvkImage.from_info(info)
+
+    def get_image_current_board_id(self, image_name: str) -> str | None:
+        """The id of the board the image is on; None if uncategorized or not found."""
+        image = self.get_image_by_name(image_name)
+        return None if image is None else image.board_id
+
+    def move_image_to_board_by_name(self, image_name: str, target_board_name: str) -> bool:
+        """Move an image to the board named ``target_board_name``, creating it if there is
+        none. False if the image does not exist."""
+        if self.get_image_by_name(image_name) is None:
+            return False
+        handle = self.get_board_handle_by_name(target_board_name)
+        if handle is None:
+            handle = self.create_board(target_board_name)
+        source = self.get_board_handle(self.get_image_current_board_id(image_name))
+        return source.move_image_to(image_name, handle.board_id)
+
+    def __repr__(self) -> str:
+        return f"BoardRepository(client={base_url(self._client)})"

@@ -238,3 +238,65 @@ class NotFound(HTTPStatusError):
         self.name = name
         HTTPStatusError.__init__(self, method, url, status, body)
         self.args = (f"{kind} {name!r} not found on the server ({method} {url} answered {status})",)
+
+
+class ModelInstallRefused(HTTPStatusError):
+    """The server would not start installing ``source`` (a path it cannot use answers 409,
+    a Hugging Face id it cannot reach 500); ``reason`` is what it said."""
+
+    def __init__(self, source: str, reason: str, method: str, url: str, status: int, body: str) -> None:
+        self.source = source
+        self.reason = reason
+        HTTPStatusError.__init__(self, method, url, status, body)
+        self.args = (f"the server refused to install {source!r} ({status}): {reason}",)
+
+
+class ModelInstallFailed(IvkError):
+    """A model install job ended in "error" or "cancelled". ``error_reason`` is the server's
+    name for the failure (``DuplicateModelException``...), ``error`` its message; ``job`` the
+    last ``InstallJob`` seen."""
+
+    def __init__(
+        self,
+        job_id: int,
+        source: str,
+        status: str,
+        error: str | None,
+        error_reason: str | None,
+        error_traceback: str | None = None,
+        job: object = None,
+    ) -> None:
+        self.job_id = job_id
+        self.source = source
+        self.status = status
+        self.error = error
+        self.error_reason = error_reason
+        self.error_traceback = error_traceback
+        self.job = job
+        why = ": ".join(p for p in (error_reason, error) if p) or "no reason given"
+        super().__init__(f"model install job {job_id} ({source}) ended {status}: {why}")
+
+
+class ModelAlreadyInstalled(ModelInstallFailed):
+    """The install failed because a model with that path or source is installed already."""
+
+
+class ModelInstallTimeout(IvkError):
+    """A model install job was not done within ``timeout`` seconds (it goes on on the server)."""
+
+    def __init__(self, job_id: int, timeout: float, last_status: str | None, job: object = None) -> None:
+        self.job_id = job_id
+        self.timeout = timeout
+        self.last_status = last_status
+        self.job = job
+        super().__init__(
+            f"model install job {job_id} was not done within {timeout:g} s (last status: {last_status})"
+        )
+
+
+class AmbiguousModel(IvkError):
+    """Several installed models fit a lookup that should name one: ``keys`` are theirs."""
+
+    def __init__(self, what: str, keys: list[str]) -> None:
+        self.keys = keys
+        super().__init__(f"{len(keys)} models fit {what}: keys {keys}; give the base and type too")

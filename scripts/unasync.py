@@ -28,6 +28,7 @@ PAIRS = [
     ("runtime/client/boards_async.py", "runtime/client/boards_sync.py"),
     ("runtime/client/images_async.py", "runtime/client/images_sync.py"),
     ("runtime/client/models_async.py", "runtime/client/models_sync.py"),
+    ("runtime/client/model_install_async.py", "runtime/client/model_install_sync.py"),
     ("runtime/client/queue_async.py", "runtime/client/queue_sync.py"),
     ("runtime/client/async_client.py", "runtime/client/sync_client.py"),
 ]
@@ -41,6 +42,7 @@ WORDS = {
     "AsyncBoards": "Boards",
     "AsyncImages": "Images",
     "AsyncModels": "Models",
+    "AsyncModelInstall": "ModelInstall",
     "AsyncQueue": "Queue",
     "AsyncGate": "Gate",
     "AsyncWebSocket": "WebSocket",
@@ -63,6 +65,7 @@ WORDS = {
     "boards_async": "boards_sync",
     "images_async": "images_sync",
     "models_async": "models_sync",
+    "model_install_async": "model_install_sync",
     "queue_async": "queue_sync",
     "IS_ASYNC": "IS_SYNC",
 }

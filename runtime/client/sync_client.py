@@ -30,6 +30,7 @@ from ..workflow import Workflow
 from .boards_sync import Boards
 from .enqueue_sync import Enqueuer
 from .images_sync import Images
+from .models_sync import Models
 from .files import atomic_write, safe_filename, thumbnail_name
 from .plan import RunnableMemo, build_plans, form_maps, local_paths, resolve_uploads
 from .resolver import CachedResolver, NeedServer
@@ -79,6 +80,7 @@ class InvokeAIClient:
         # the server's areas as typed API (sync and async alike): client.boards.list(), ...
         self.boards = Boards(self._conn, queue_id)
         self.images = Images(self._conn, queue_id)
+        self.models = Models(self._conn, queue_id)
         self._events = EventStream(
             http, self.base_url, headers, queue_id, token, min(timeout, 10.0), check_transport(events)
         )

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from ivk_runtime.errors import SchemaError
 from ivk_runtime.graph.checks import load_problems
 from ivk_runtime.graph.drift import field_signature
 from ivk_runtime.graph.templates import templates_for
@@ -22,7 +23,7 @@ from .name_lock import InputKey, name_inputs
 from .naming import NameRequest, class_name, is_safe_class
 from .recorded import NOTHING, Recorded
 from .schema_source import SchemaSource
-from .typemap import DefaultError, PyType, TypeResolver, infer_from_value
+from .typemap import DefaultError, PyType, SchemaProblem, TypeResolver, infer_from_value
 
 __all__ = ["build_module_model"]
 
@@ -78,7 +79,11 @@ def build_module_model(
                 )
             typed.append((inp, infer_from_value(inp.value), None))
             continue
-        t = resolver.resolve(field_schema.raw, inp.settings)
+        try:
+            t = resolver.resolve(field_schema.raw, inp.settings)
+        except SchemaProblem as exc:  # no module could hold it: say where, write nothing
+            raise SchemaError(f"{schema.index.source}: node type {inp.node_type!r} field "
+                              f"{inp.field_name!r}: {exc}") from exc  # fmt: skip
         typed.append((inp, t, field_schema.title))
     # What the GUI would drop or refuse on loading it against this schema, said as it says it.
     for problem in load_problems(workflow.data, templates_for(schema.index)):
@@ -108,6 +113,7 @@ def build_module_model(
         t, has_default, default, note = _default(inp, t, schema)
         if note:
             messages.append(f"warning: input {inp.index} ({name}): {note}")
+        messages += [f"warning: input {inp.index} ({name}): {w}" for w in t.all_warnings]
         why_required = "the saved value does not fit its type" if note else "the workflow leaves it empty"
         attributes.append(
             Attribute(

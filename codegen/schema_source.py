@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import pathlib
 from dataclasses import dataclass
 from importlib import resources
 
 from ivk_runtime.errors import SchemaError
 from ivk_runtime.graph.schema_index import SchemaIndex
+from ivk_runtime.workflow.jsoncopy import MAX_DEPTH
 
-__all__ = ["SchemaSource", "bundled_schema_name", "load_schema"]
+from .json_input import BadJson, parse_json
+
+__all__ = ["SchemaSource", "bundled_schema_name", "load_schema", "untrusted_index"]
 
 
 @dataclass(frozen=True)
@@ -44,24 +48,47 @@ def load_schema(
         try:
             response = httpx.get(url, timeout=30.0, headers=headers)
             response.raise_for_status()
-            index = SchemaIndex(response.json(), source=url)
+            body = response.content
             # the schema's info.version is the API's, not InvokeAI's: ask the app
             answer = httpx.get(base + "/api/v1/app/version", timeout=30.0, headers=headers)
-            version = answer.json().get("version")
+            about = parse_json(answer.content, "the app's version")
+        except BadJson as exc:
+            raise SchemaError(f"cannot read the version from {base}/api/v1/app/version: {exc}") from exc
         except httpx.HTTPStatusError as exc:
             status = exc.response.status_code
             hint = (" (a multi-user server: pass --token or set INVOKEAI_TOKEN)" if status in (401, 403) and not token
                     else " (the token was refused)" if status in (401, 403) else "")  # fmt: skip
             raise SchemaError(f"cannot read the schema from {url}: it answered {status}{hint}") from exc
-        except (httpx.HTTPError, ValueError, AttributeError) as exc:
+        except (httpx.HTTPError, ValueError) as exc:
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise SchemaError(f"cannot read the schema from {url}: {reason}") from exc
-        return SchemaSource(index, f"InvokeAI {version or '?'} (from --server)", False)
+        version = about.get("version") if isinstance(about, dict) else None
+        index = untrusted_index(body, url)
+        label = f"InvokeAI {version if isinstance(version, str) and version else '?'} (from --server)"
+        return SchemaSource(index, label, False)
     if schema_file:
-        index = SchemaIndex.from_file(schema_file)
+        path = pathlib.Path(schema_file)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise SchemaError(f"{path.name}: cannot read the OpenAPI schema: {exc.strerror or exc}") from exc
+        index = untrusted_index(data, path.name)
         # a server's own dump says only the API's version: name the file instead
         return SchemaSource(index, f"{index.source} (from --schema)", False)
-    name = bundled_schema_name()
+    name = bundled_schema_name()  # ours: read as it is, without the checks it does not need
     data = json.loads(resources.files("ivk_codegen.schemas").joinpath(name).read_bytes())
     index = SchemaIndex(data, source=name)
     return SchemaSource(index, f"InvokeAI {index.version or '?'} (bundled snapshot)", True)
+
+
+def untrusted_index(data: bytes, source: str) -> SchemaIndex:
+    """A schema file's or a server's bytes, read as hostile input: the workflow reader's rules
+    (no NaN, no 1e999, no 4,300-digit number) and no nesting past MAX_DEPTH, which no real
+    schema comes near (InvokeAI's is 12 deep) and which keeps recursion away from the rest."""
+    try:
+        value = parse_json(data, "an OpenAPI schema", max_depth=MAX_DEPTH)
+    except BadJson as exc:
+        raise SchemaError(f"{source}: {exc}") from exc
+    if not isinstance(value, dict):
+        raise SchemaError(f"{source}: not an OpenAPI document: its JSON is not an object")
+    return SchemaIndex(value, source=source)

@@ -23,7 +23,7 @@ from .extensions import TypeExtension
 from .objects import ObjectType, object_type
 from .pysyntax import Code, value_literal
 
-__all__ = ["PyType", "TypeResolver", "DefaultError"]
+__all__ = ["MAX_CHOICES", "PyType", "TypeResolver", "DefaultError", "SchemaProblem"]
 
 Import = tuple[str, str]  # (module, name)
 
@@ -40,6 +40,15 @@ class DefaultError(ValueError):
     """The saved value does not fit the input's type."""
 
 
+class SchemaProblem(ValueError):
+    """A field schema no server makes and no module can hold (the caller names the field)."""
+
+
+# More choices than this are no type a reader or a checker can use (and black takes a third of
+# a millisecond a choice): such a field is typed by its values' type, and the server checks it.
+MAX_CHOICES = 1000
+
+
 @dataclass(frozen=True)
 class PyType:
     kind: str  # int float str bool literal image video board model color json list either ext
@@ -51,6 +60,11 @@ class PyType:
     models: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())  # a model's allowed bases, types
     obj: ObjectType | None = None  # kind "object": a class of the module
     notes: tuple[str, ...] = field(default=(), compare=False)  # for the docstring
+    warnings: tuple[str, ...] = field(default=(), compare=False)  # for the user, and the docstring
+
+    @property
+    def all_warnings(self) -> tuple[str, ...]:
+        return self.warnings + (self.item.all_warnings if self.item else ())
 
     @property
     def input_kind(self) -> str:
@@ -297,11 +311,28 @@ def _check_bound(name: str, bound: int | float, value: Any) -> None:
         size = len(value)
         ok = size >= bound if name == "min_length" else size <= bound
     elif name == "multiple_of":
-        ok = bound == 0 or math.isclose(value / bound, round(value / bound), abs_tol=1e-9)
+        ok = bound == 0 or _is_multiple(value, bound)
     else:
         ok = {"ge": value >= bound, "le": value <= bound, "gt": value > bound, "lt": value < bound}[name]
     if not ok:
-        raise DefaultError(f"{value!r:.60} breaks {name}={bound}")
+        raise DefaultError(f"{value!r:.60} breaks {name}={_short(bound)}")
+
+
+def _is_multiple(value: int | float, bound: int | float) -> bool:
+    if isinstance(value, int) and isinstance(bound, int):
+        return value % bound == 0  # exact, as pydantic checks integers
+    try:
+        quotient = value / bound
+    except OverflowError:  # a huge integer by a float
+        return False
+    # 0.25 by 1e-320 is infinite: no multiple, as pydantic finds too
+    return math.isfinite(quotient) and math.isclose(quotient, round(quotient), abs_tol=1e-9)
+
+
+def _short(number: int | float) -> str:
+    """A bound for a message: a 4,000-digit integer is said by its length."""
+    text = str(number)
+    return text if len(text) <= 24 else f"<an integer of {len(text.lstrip('-'))} digits>"
 
 
 @dataclass
@@ -315,12 +346,14 @@ class TypeResolver:
     _building: set[str] = field(default_factory=set, init=False, repr=False)
 
     def resolve(self, prop: Mapping[str, Any], settings: Mapping[str, Any] | None) -> PyType:
+        """SchemaProblem when the field's schema cannot be typed at all."""
         t = self._resolve(prop)
+        _check_bounds(t)  # the schema's bounds only: the Form's are the GUI's
         if t.kind == "board":  # "none" is the uncategorized board; null is not a GUI value
             t = replace(t, nullable=False)
         t = _apply_settings(t, settings)
         t = _with_model_filters(t, prop)
-        notes = list(t.notes) + _model_notes(prop)
+        notes = list(t.notes) + list(t.all_warnings) + _model_notes(prop)
         return replace(t, notes=tuple(notes))
 
     def _extension(self, prop: Mapping[str, Any]) -> TypeExtension | None:
@@ -356,7 +389,9 @@ class TypeResolver:
         if ext:
             return PyType("ext", ext=ext, notes=(ext.description,) if ext.description else ())
         if "anyOf" in prop or "oneOf" in prop:
-            members = list(prop.get("anyOf") or prop.get("oneOf") or [])
+            members = prop.get("anyOf") or prop.get("oneOf") or []
+            if not isinstance(members, list):
+                raise SchemaProblem(f"its {'anyOf' if 'anyOf' in prop else 'oneOf'} is not a list")
             nullable = any(isinstance(m, dict) and m.get("type") == "null" for m in members)
             rest = [m for m in members if isinstance(m, dict) and m.get("type") != "null"]
             # the extension may be named on the non-null member
@@ -427,11 +462,57 @@ def _with_union_bounds(t: PyType, prop: Mapping[str, Any]) -> PyType:
     return t
 
 
-def _literal(values: Sequence[Any]) -> PyType:
+def _literal(values: Any) -> PyType:
+    if not isinstance(values, list):  # a string would be taken letter by letter
+        shown = {dict: "an object", str: "a string", bool: "a boolean", type(None): "null"}
+        raise SchemaProblem(f"its enum is {shown.get(type(values), 'a number')}, not a list")
     # keyed by type too: a dict would merge True with 1
     keyed = dict.fromkeys((type(v), v) for v in values if isinstance(v, (str, int, bool)))
     unique = tuple(v for _, v in keyed)
-    return PyType("literal", options=unique) if unique else PyType("json")
+    if not unique:
+        return PyType("json")
+    if len(unique) > MAX_CHOICES:
+        kinds = {type(v) for v in unique}
+        kind = "str" if kinds == {str} else "int" if kinds == {int} else "json"
+        return PyType(kind, warnings=(
+            f"one of {len(unique)} choices, too many for a Literal (over {MAX_CHOICES}): typed "
+            f"{kind}; the server checks the choice when the run is enqueued",))  # fmt: skip
+    bad = next((v for v in unique if isinstance(v, str) and not _is_text(v)), None)
+    if bad is not None:  # pydantic (the server's too) cannot build a Literal holding it
+        raise SchemaProblem(f"the choice {bad!r:.60} holds a lone surrogate, which is not text")
+    return PyType("literal", options=unique)
+
+
+def _is_text(value: str) -> bool:
+    """No lone surrogate: "\\ud800" is JSON, but no UTF-8, and pydantic refuses it."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _check_bounds(t: PyType) -> None:
+    """Bounds pydantic can hold (the server's pydantic too), or the module would not import: a
+    length fits an unsigned 64-bit size, a multiple is above 0, a float's bound is within a
+    float's range and an integer's is an integer."""
+    for name, bound in t.constraints:
+        if name in ("min_length", "max_length"):
+            ok, problem = isinstance(bound, int) and 0 <= bound < 2**64, "is not a size"
+        elif name == "multiple_of" and not bound > 0:
+            ok, problem = False, "is not above 0"
+        elif t.kind == "float":
+            ok = not isinstance(bound, int) or abs(bound) <= sys.float_info.max
+            problem = "is beyond a float's range"
+        elif t.kind == "int":
+            ok = isinstance(bound, int) or (bound.is_integer() and abs(bound) < 2**63)
+            problem = "is not an integer"
+        else:
+            ok, problem = True, ""
+        if not ok:
+            raise SchemaProblem(f"its bound {name}={_short(bound)} {problem}")
+    if t.item is not None:
+        _check_bounds(t.item)
 
 
 def _apply_settings(t: PyType, settings: Mapping[str, Any] | None) -> PyType:
@@ -441,8 +522,13 @@ def _apply_settings(t: PyType, settings: Mapping[str, Any] | None) -> PyType:
     if settings.get("component") == "dropdown" and t.kind == "str":
         options = [o.get("value") for o in settings.get("options") or [] if isinstance(o, dict)]
         values = [v for v in options if isinstance(v, str)]
-        if values:
-            return replace(t, kind="literal", options=tuple(dict.fromkeys(values)), constraints=())
+        choices = tuple(dict.fromkeys(values))
+        if len(choices) > MAX_CHOICES or not all(map(_is_text, choices)):
+            why = (f"its dropdown offers {len(choices)} choices, too many for a Literal (over {MAX_CHOICES})"
+                   if len(choices) > MAX_CHOICES else "a choice of its dropdown holds a lone surrogate")
+            return replace(t, warnings=t.warnings + (f"{why}: typed str, as the server takes any string",))
+        if choices:
+            return replace(t, kind="literal", options=choices, constraints=())
         return t
     if t.kind not in ("int", "float"):
         return t
@@ -463,13 +549,23 @@ def _apply_settings(t: PyType, settings: Mapping[str, Any] | None) -> PyType:
 
 def _filter_values(value: Any) -> tuple[str, ...]:
     values = value if isinstance(value, list) else [value]
-    return tuple(dict.fromkeys(v for v in values if isinstance(v, str) and v))
+    found = tuple(dict.fromkeys(v for v in values if isinstance(v, str) and v))
+    bad = next((v for v in found if not _is_text(v)), None)
+    if bad is not None:  # no Literal can hold it, as for an enum's choice
+        raise SchemaProblem(f"the model filter {bad!r:.60} holds a lone surrogate, which is not text")
+    return found
 
 
 def _with_model_filters(t: PyType, prop: Mapping[str, Any]) -> PyType:
     """The schema's ``ui_model_base``/``ui_model_type`` as the model's type parameters (also
     for a list of models); a filter the schema leaves out allows any."""
     models = (_filter_values(prop.get("ui_model_base")), _filter_values(prop.get("ui_model_type")))
+    if any(len(m) > MAX_CHOICES for m in models):  # as for an enum: no Literal of them
+        many = [f"{len(m)} model {w}s" for m, w in zip(models, ("base", "type")) if len(m) > MAX_CHOICES]
+        warning = f"its schema allows {' and '.join(many)}, too many for a Literal (over {MAX_CHOICES}): typed str"
+        t = replace(t, warnings=t.warnings + (warning,))
+        models = (models[0] if len(models[0]) <= MAX_CHOICES else (),
+                  models[1] if len(models[1]) <= MAX_CHOICES else ())  # fmt: skip
     if not any(models):
         return t
     if t.kind == "model":
@@ -484,7 +580,9 @@ def _model_notes(prop: Mapping[str, Any]) -> list[str]:
     for key, label in (("ui_model_base", "base"), ("ui_model_type", "type"),
                        ("ui_model_variant", "variant"), ("ui_model_format", "format")):  # fmt: skip
         value = prop.get(key)
-        if isinstance(value, list) and value:
+        if isinstance(value, list) and len(value) > MAX_CHOICES:
+            notes.append(f"model {label}: one of {len(value)}")
+        elif isinstance(value, list) and value:
             notes.append(f"model {label}: {', '.join(str(v) for v in value)}")
         elif isinstance(value, str):
             notes.append(f"model {label}: {value}")

@@ -41,7 +41,8 @@ def _atoms(schema: SchemaIndex, value: Any, depth: int = 0) -> set[str]:
         return set()
     found: set[str] = set()
     for key in ("anyOf", "oneOf", "allOf"):
-        for member in value.get(key) or []:
+        members = value.get(key)
+        for member in members if isinstance(members, list) else []:  # a hostile schema's
             found |= _atoms(schema, member, depth + 1)
     ref = value.get("$ref")
     if isinstance(ref, str):

@@ -87,14 +87,19 @@ class SchemaIndex:
             self.components: dict[str, Any] = openapi["components"]["schemas"]
         except (KeyError, TypeError) as exc:
             raise SchemaError(f"{source}: not an OpenAPI document with components.schemas") from exc
+        if not isinstance(self.components, dict):
+            raise SchemaError(f"{source}: not an OpenAPI document: its components.schemas is not an object")
         info = openapi.get("info") or {}
-        self.version: str | None = info.get("version") if isinstance(info, dict) else None
+        version = info.get("version") if isinstance(info, dict) else None
+        self.version: str | None = version if isinstance(version, str) else None
         self.nodes: dict[str, NodeSchema] = {}
         for class_name, comp in self.components.items():
             if not isinstance(comp, dict) or comp.get("class") != "invocation":
                 continue
             props = comp.get("properties") or {}
-            type_prop = props.get("type") or {}
+            type_prop = props.get("type") if isinstance(props, dict) else None
+            if not isinstance(type_prop, dict):  # not a node the GUI could show either
+                continue
             node_type = type_prop.get("const", type_prop.get("default"))
             if not isinstance(node_type, str):
                 continue
@@ -112,7 +117,7 @@ class SchemaIndex:
         p = pathlib.Path(path)
         try:
             data = json.loads(p.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, RecursionError) as exc:  # a trusted file; hostile ones: ivk_codegen's reader
             raise SchemaError(f"{p.name}: cannot read the OpenAPI schema: {exc}") from exc
         return cls(data, source=p.name)
 

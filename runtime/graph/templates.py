@@ -368,11 +368,15 @@ def build_templates(schema: SchemaIndex) -> dict[str, NodeTemplate]:
     for comp in schema.components.values():
         if not isinstance(comp, dict) or comp.get("class") != "invocation":
             continue
-        type_prop = (comp.get("properties") or {}).get("type") or {}
-        node_type = type_prop.get("default")
+        props = comp.get("properties")
+        type_prop = props.get("type") if isinstance(props, dict) else None  # a hostile schema's
+        node_type = type_prop.get("default") if isinstance(type_prop, dict) else None
         if not isinstance(node_type, str) or node_type in _DENYLIST:
             continue
-        template = _build_template(node_type, comp, schema.components)
+        try:
+            template = _build_template(node_type, comp, schema.components)
+        except (AttributeError, TypeError, KeyError, IndexError):
+            continue  # a component of a shape no InvokeAI writes (a hostile schema): no template
         if template is not None:
             out[node_type] = template
     return out

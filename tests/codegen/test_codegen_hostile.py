@@ -9,19 +9,25 @@ from __future__ import annotations
 import ast
 import builtins
 import copy
+import http.server
 import json
 import pathlib
 import tempfile
+import threading
 import typing
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from codegen_support import OWN, attribute_docs, generated_class, import_path, run_cli, undent_docstring
+from codegen_support import (OWN, annotations_of, attribute_docs, generated_class, import_path, mypy,
+                             run_cli, undent_docstring)  # fmt: skip
 from ivk_codegen.formatting import format_source
 from ivk_codegen.pysyntax import docstring, identifier, string_literal, value_literal
+from ivk_codegen.schema_source import bundled_schema_name
+from ivk_codegen.typemap import MAX_CHOICES
 from ivk_codegen.verify import UnsafeOutput, verify_module
 
 BASE = json.loads((OWN / "nested_form.json").read_text(encoding="utf-8"))
@@ -422,3 +428,277 @@ def test_a_long_run_of_capitals_names_in_linear_time() -> None:
     assert naming._ACRONYM_END.sub(" ", "A" * 300_000 + "b").endswith("A Ab")
     assert naming._CAMEL.sub(" ", "a" * 300_000 + "Bc").endswith("a Bc")
     assert len(snake_case("A" * 300_000 + "b")) <= naming.MAX_NAME
+
+
+# -- hostile schemas (--schema FILE, --server URL): a module, or one line and exit 2 ------------
+BLUR = OWN / "blur_image.json"  # its Form's input 6 is img_blur's blur_type, an enum
+BUNDLED = (pathlib.Path(__file__).resolve().parents[2] / "codegen" / "schemas" / bundled_schema_name()).read_bytes()
+MARKER = "IVK-SCHEMA-MARKER"
+
+
+def _schema(edit: Callable[[dict[str, Any]], None], raw: str | None = None) -> bytes:
+    """The bundled schema with ``edit`` applied to its components; a MARKER string value it
+    leaves becomes ``raw`` JSON text (for what json.dumps cannot write)."""
+    data = json.loads(BUNDLED)
+    edit(data["components"]["schemas"])
+    text = json.dumps(data)
+    return (text.replace(f'"{MARKER}"', raw) if raw is not None else text).encode("utf-8")
+
+
+def _blur_type(**changes: Any) -> Callable[[dict[str, Any]], None]:
+    return lambda c: c["ImageBlurInvocation"]["properties"]["blur_type"].update(changes)
+
+
+@pytest.fixture
+def schema_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[bytes], str]]:
+    """A server on 127.0.0.1 answering /openapi.json with the bytes given, and its version:
+    --server reads through httpx, which no MockTransport reaches from the CLI."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("INVOKEAI_TOKEN", raising=False)
+    bodies = {"/api/v1/app/version": b'{"version": "6.14.2"}'}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = bodies.get(self.path, b"")
+            self.send_response(200 if self.path in bodies else 404)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+
+    def serve(schema: bytes) -> str:
+        bodies["/openapi.json"] = schema
+        return f"http://127.0.0.1:{server.server_address[1]}"
+
+    yield serve
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+def _schema_args(
+    via: str, data: bytes, tmp_path: pathlib.Path, request: pytest.FixtureRequest
+) -> tuple[list[str], str]:
+    """The CLI's schema options for ``data`` and the name its messages give the schema."""
+    if via == "file":
+        (tmp_path / "schema.json").write_bytes(data)
+        return ["--schema", str(tmp_path / "schema.json")], "schema.json"
+    url = request.getfixturevalue("schema_server")(data)
+    return ["--server", url], f"{url}/openapi.json"
+
+
+@pytest.mark.timeout(60)  # a hang guard: it took 94 s, black formatting a 100,000-value Literal
+def test_an_enum_of_100000_choices_is_typed_by_its_values_with_a_warning(
+    tmp_path: pathlib.Path, schema_server: Callable[[bytes], str]
+) -> None:
+    choices = ["gaussian", "box"] + [f"choice-{i}" for i in range(100_000)]
+    url = schema_server(_schema(_blur_type(enum=choices)))
+    result = run_cli([BLUR, "--server", url, "-o", tmp_path / "out.py"])
+    assert result.code == 0, result.err
+    warnings = [ln for ln in result.err.splitlines() if "warning" in ln]
+    assert len(warnings) == 1 and "(blur_type)" in warnings[0] and "100002 choices" in warnings[0], result.err
+    assert "the server checks" in warnings[0]
+    code = (tmp_path / "out.py").read_text(encoding="utf-8")
+    assert annotations_of(code)["blur_type"] == "str"
+    assert "100002 choices" in attribute_docs(code)["blur_type"]  # the reader is told too
+    cls = generated_class(import_path(tmp_path / "out.py"))
+    assert cls().blur_type == "gaussian"
+    assert cls(blur_type="choice-99999").to_values()[6] == "choice-99999"  # a choice reaches the node
+
+
+@pytest.mark.timeout(120)
+def test_an_enum_at_the_limit_keeps_its_literal_and_one_more_does_not(
+    tmp_path: pathlib.Path, mypy_cache_dir: pathlib.Path
+) -> None:
+    choices = ["gaussian"] + [f"c{i}" for i in range(MAX_CHOICES - 1)]
+    (tmp_path / "at.json").write_bytes(_schema(_blur_type(enum=choices)))
+    (tmp_path / "over.json").write_bytes(_schema(_blur_type(enum=[*choices, "one more"])))
+    at = run_cli([BLUR, "--schema", tmp_path / "at.json", "-o", tmp_path / "at_limit.py"])
+    over = run_cli([BLUR, "--schema", tmp_path / "over.json", "-o", tmp_path / "over_limit.py"])
+    assert at.code == 0 and "warning" not in at.err, at.err
+    assert over.code == 0 and f"{MAX_CHOICES + 1} choices" in over.err, over.err
+    cls = generated_class(import_path(tmp_path / "at_limit.py"))
+    assert typing.get_args(typing.get_type_hints(cls)["blur_type"]) == tuple(choices)
+    assert annotations_of((tmp_path / "over_limit.py").read_text(encoding="utf-8"))["blur_type"] == "str"
+    checked = mypy([tmp_path / "at_limit.py"], mypy_cache_dir)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+@pytest.mark.parametrize("via", ["file", "server"])
+def test_a_lone_surrogate_in_a_schema_enum_is_one_line_exit_2(
+    tmp_path: pathlib.Path, request: pytest.FixtureRequest, via: str
+) -> None:
+    """No module can hold it: pydantic builds no Literal of "\\ud800" (so no server has one)."""
+    args, name = _schema_args(via, _schema(_blur_type(enum=["gaussian", "box", "\ud800"])), tmp_path, request)
+    result = run_cli([BLUR, *args, "-o", tmp_path / "out.py"])
+    _one_line_exit_2(result, name, "'img_blur'", "'blur_type'", "lone surrogate")
+    assert not (tmp_path / "out.py").exists()
+
+
+def test_a_lone_surrogate_in_a_schema_title_still_makes_a_module(tmp_path: pathlib.Path) -> None:
+    """Text of the schema that only reaches docstrings is valid, surrogate or not."""
+    (tmp_path / "schema.json").write_bytes(_schema(_blur_type(title="Blur\ud800type")))
+    result = run_cli([BLUR, "--schema", tmp_path / "schema.json", "-o", tmp_path / "out.py"])
+    assert result.code == 0, result.err
+    cls = generated_class(import_path(tmp_path / "out.py"))
+    attribute = {s.index: s.attribute for s in cls._inputs}[6]  # named from the title's words
+    doc = attribute_docs((tmp_path / "out.py").read_text(encoding="utf-8"))[attribute]
+    assert doc.startswith("Input 6: Blur\ud800type.")
+
+
+_ODD_DROPDOWNS = {
+    "a lone surrogate": (["x\ud800", "plain"], "lone surrogate"),
+    "too many choices": ([f"c{i}" for i in range(MAX_CHOICES + 1)], f"{MAX_CHOICES + 1} choices"),
+}
+
+
+@pytest.mark.usefixtures("fast_schema")
+@pytest.mark.parametrize("case", sorted(_ODD_DROPDOWNS))
+def test_a_dropdown_no_literal_can_hold_types_the_input_str(tmp_path: pathlib.Path, case: str) -> None:
+    """The GUI takes both (JavaScript strings are UTF-16) and the server takes any string there."""
+    choices, needle = _ODD_DROPDOWNS[case]
+    data = copy.deepcopy(BASE)
+    data["form"]["elements"][PREFIX_ELEMENT]["data"]["settings"] = {
+        "type": "string-field-config", "component": "dropdown",
+        "options": [{"label": "a", "value": c} for c in choices],
+    }  # fmt: skip
+    (tmp_path / "wf.json").write_text(json.dumps(data), encoding="utf-8")
+    result = run_cli([tmp_path / "wf.json", "-o", tmp_path / "out.py"])
+    assert result.code == 0, result.err
+    assert any("warning: input 6" in ln and needle in ln for ln in result.err.splitlines()), result.err
+    cls = generated_class(import_path(tmp_path / "out.py"))
+    attribute = {s.index: s.attribute for s in cls._inputs}[6]
+    assert typing.get_type_hints(cls)[attribute] is str
+    assert getattr(cls(**{attribute: choices[0]}), attribute) == choices[0]
+
+
+_TINY_HEAD = '{"openapi": "3.1.0", "components": {"schemas": {"X": '
+
+
+def _tiny(raw: str) -> bytes:
+    """A small schema holding ``raw`` JSON text (it fails before any node is read)."""
+    return (_TINY_HEAD + raw + "}}}").encode("utf-8")
+
+
+def _at(raw: str, token: str) -> str:
+    """Where ``token`` of ``raw`` sits in ``_tiny(raw)``, as the messages say it."""
+    return f"line 1 column {len(_TINY_HEAD) + raw.index(token) + 1}"
+
+
+_UNREADABLE = {
+    "nested 1000 deep": (_tiny("[" * 1000 + "]" * 1000), ["nested more than 100 levels deep", "line 1 column"]),
+    "nested 101 deep": (_tiny("[" * 101 + "]" * 101), ["nested more than 100 levels deep", "components.schemas.X"]),
+    "5000 digits": (_tiny("9" * 5000), ["more than 4300 digits", _at("9", "9")]),
+    "NaN": (_tiny('{"maximum": NaN}'), ["NaN is not a JSON value", _at('{"maximum": NaN}', "NaN")]),
+    "1e999": (_tiny('{"maximum": -1e999}'), ["-1e999 is beyond a float's range", _at('{"maximum": -1e999}', "-")]),
+    "not JSON": (b'{"openapi": ', ["not valid JSON", "line 1 column 13"]),
+    "not UTF-8": (b'{"a": "\xff"}', ["not UTF-8 text (byte 7)"]),
+    "not an object": (b"[1, 2]", ["not an OpenAPI document", "not an object"]),
+    "no components.schemas": (b'{"openapi": "3.1.0", "components": {}}', ["components.schemas"]),
+    "components.schemas a list": (b'{"components": {"schemas": [1]}}', ["components.schemas is not an object"]),
+    "no nodes": (_tiny("{}"), ["no invocation schemas"]),
+}
+
+
+@pytest.mark.parametrize("via", ["file", "server"])
+@pytest.mark.parametrize("case", sorted(_UNREADABLE))
+def test_an_unreadable_schema_is_one_line_exit_2(
+    tmp_path: pathlib.Path, request: pytest.FixtureRequest, case: str, via: str
+) -> None:
+    data, needles = _UNREADABLE[case]
+    args, name = _schema_args(via, data, tmp_path, request)
+    result = run_cli([BLUR, *args, "-o", tmp_path / "out.py"])
+    _one_line_exit_2(result, name, *needles)
+    assert not (tmp_path / "out.py").exists()
+
+
+def _ref_loop(c: dict[str, Any]) -> None:
+    c["A"], c["B"] = {"$ref": "#/components/schemas/B"}, {"$ref": "#/components/schemas/A"}
+    c["ImageBlurInvocation"]["properties"]["blur_type"] = {"$ref": "#/components/schemas/A"}
+
+
+def _string_blur_type(**changes: Any) -> Callable[[dict[str, Any]], None]:
+    def edit(c: dict[str, Any]) -> None:
+        c["ImageBlurInvocation"]["properties"]["blur_type"].pop("enum")
+        c["ImageBlurInvocation"]["properties"]["blur_type"].update(changes)
+
+    return edit
+
+
+def _amount(**changes: Any) -> Callable[[dict[str, Any]], None]:
+    return lambda c: c["ImageNoiseInvocation"]["properties"]["amount"].update(changes)
+
+
+_UNTYPABLE = {
+    "a $ref loop": (_ref_loop, None, ["$ref cycle", "#/components/schemas/A"]),
+    "a $ref to nothing": (_blur_type(**{"$ref": "#/components/schemas/Missing"}), None, ["unresolvable $ref"]),
+    "an enum that is a string": (_blur_type(enum="gaussian"), None, ["'blur_type'", "enum is a string"]),
+    "a 4000-digit bound on a float": (_amount(maximum=MARKER), "9" * 4000,
+                                      ["'img_noise'", "'amount'", "le=<an integer of 4000 digits>", "float's range"]),
+    "a multiple of 0": (_amount(multipleOf=0), None, ["'amount'", "multiple_of=0 is not above 0"]),
+    "a fractional bound on an integer": (lambda c: c["ImageNoiseInvocation"]["properties"]["seed"].update(minimum=0.5),
+                                         None, ["'seed'", "ge=0.5 is not an integer"]),
+    "a length no size holds": (_string_blur_type(maxLength=2**64), None, ["'blur_type'", "max_length", "not a size"]),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(_UNTYPABLE))
+def test_a_field_no_module_can_type_is_one_line_exit_2(tmp_path: pathlib.Path, case: str) -> None:
+    edit, raw, needles = _UNTYPABLE[case]
+    (tmp_path / "schema.json").write_bytes(_schema(edit, raw))
+    result = run_cli([BLUR, "--schema", tmp_path / "schema.json", "-o", tmp_path / "out.py"])
+    _one_line_exit_2(result, "schema.json", *needles)
+    assert not (tmp_path / "out.py").exists()
+
+
+def _shapeless_blur(c: dict[str, Any]) -> None:
+    c["ImageBlurInvocation"]["properties"] = [1]
+
+
+_STILL_MODULES = {
+    # a node of no shape is a node the schema does not have: warned of, typed from the workflow
+    "a node whose properties are a list": (_shapeless_blur, "'img_blur'"),
+    "a node whose type is a string": (lambda c: c["ImageBlurInvocation"]["properties"].update(type="x"), "'img_blur'"),
+    # pydantic finds no multiple of 1e-320 in 0.25 either: the saved value is warned of
+    "a multiple of 1e-320": (_amount(multipleOf=1e-320), "multiple_of=1e-320"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(_STILL_MODULES))
+def test_an_odd_schema_still_makes_a_module_with_a_warning(tmp_path: pathlib.Path, case: str) -> None:
+    edit, needle = _STILL_MODULES[case]
+    (tmp_path / "schema.json").write_bytes(_schema(edit))
+    result = run_cli([BLUR, "--schema", tmp_path / "schema.json", "-o", tmp_path / "out.py"])
+    assert result.code == 0, result.err
+    assert "internal error" not in result.err
+    assert any("warning" in ln and needle in ln for ln in result.err.splitlines()), result.err
+    generated_class(import_path(tmp_path / "out.py"))
+
+
+SDXL = OWN.parent / "corpus" / "workflows" / "invoke-ai_InvokeAI__SDXL w_Refiner Text to Image@84ecc8d5.json"
+
+
+def _model_bases(bases: list[str]) -> Callable[[dict[str, Any]], None]:
+    return lambda c: c["SDXLModelLoaderInvocation"]["properties"]["model"].update(ui_model_base=bases)
+
+
+def test_model_filters_follow_the_enum_rules(tmp_path: pathlib.Path) -> None:
+    """ui_model_base becomes a Literal too: too many bases are typed str, a lone surrogate fails."""
+    (tmp_path / "many.json").write_bytes(_schema(_model_bases([f"b{i}" for i in range(MAX_CHOICES + 1)])))
+    (tmp_path / "odd.json").write_bytes(_schema(_model_bases(["sdxl", "\ud800"])))
+    many = run_cli([SDXL, "--schema", tmp_path / "many.json", "-o", tmp_path / "many.py"])
+    assert many.code == 0, many.err
+    assert any("(model)" in ln and f"{MAX_CHOICES + 1} model bases" in ln for ln in many.err.splitlines()), many.err
+    annotation = annotations_of((tmp_path / "many.py").read_text(encoding="utf-8"))["model"]
+    assert annotation == "ModelRef[str, Literal['main']]"  # as ast.unparse quotes it
+    generated_class(import_path(tmp_path / "many.py"))
+    odd = run_cli([SDXL, "--schema", tmp_path / "odd.json", "-o", tmp_path / "odd.py"])
+    _one_line_exit_2(odd, "odd.json", "'sdxl_model_loader'", "'model'", "lone surrogate")

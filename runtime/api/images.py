@@ -27,6 +27,7 @@ __all__ = [
     "images_by_names_call",
     "list_images_call",
     "metadata_call",
+    "mime_type",
     "remove_from_board_call",
     "star_call",
     "update_image_call",
@@ -117,7 +118,7 @@ def upload_call(
         params["board_id"] = board_id
     if session_id:
         params["session_id"] = session_id
-    mime = _mime_type(filename)
+    mime = mime_type(filename)
     return Call(
         "POST",
         "/api/v1/images/upload",
@@ -126,7 +127,8 @@ def upload_call(
     )
 
 
-def _mime_type(filename: str) -> str:
+def mime_type(filename: str) -> str:
+    """The type an upload is sent as, from the file name's suffix."""
     suffix = pathlib.PurePath(filename).suffix.lower()
     return {
         ".png": "image/png",

@@ -64,6 +64,9 @@ def test_module_paths_and_signatures_are_the_seeds() -> None:
         "self", "file_path", "is_intermediate", "image_category", "session_id",
     ]
     assert [c.value for c in ImageCategory] == ["user", "general", "control", "mask", "other"]
+    assert BoardHandle._get_mime_type_from_filename("a.JPG") == "image/jpeg"
+    assert BoardHandle._get_mime_type_from_extension(".webp") == "image/webp"
+    assert BoardHandle._get_mime_type_from_extension(".xyz") == "application/octet-stream"
 
 
 def test_the_client_wires_this_repository(client: InvokeAIClient) -> None:

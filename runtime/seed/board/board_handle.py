@@ -9,6 +9,7 @@ import pathlib
 from typing import Any
 
 from ...api.boards import UNCATEGORIZED, is_uncategorized
+from ...api.images import mime_type
 from ...errors import NotFound
 from ..images import ImageCategory, IvkImage
 from .board_model import Board
@@ -178,6 +179,18 @@ class BoardHandle:
         except NotFound:
             return False
         return True
+
+    @staticmethod
+    def _get_mime_type(file_path: pathlib.Path) -> str:
+        return mime_type(str(file_path))
+
+    @staticmethod
+    def _get_mime_type_from_filename(filename: str) -> str:
+        return mime_type(filename)
+
+    @staticmethod
+    def _get_mime_type_from_extension(extension: str) -> str:
+        return mime_type(f"x{extension}")
 
     def get_image_count(self) -> int:
         return self.board.image_count

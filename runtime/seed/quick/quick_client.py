@@ -10,6 +10,7 @@ from __future__ import annotations
 import pathlib
 from typing import TYPE_CHECKING, Any
 
+from ...client.sync_client import InvokeAIClient
 from ...errors import IvkError, RunCanceled
 from ..board.core import core_client
 from ..images import IvkImage
@@ -97,8 +98,10 @@ class QuickClient:
         return handle
 
     def _sdxl_model(self, model_name: str | None) -> dict[str, Any]:
+        core = core_client(self.client)
         try:
-            models = core_client(self.client).list_models()
+            # the core's list (dicts), not a seed client's override of the same name
+            models = InvokeAIClient.list_models(core)
         except IvkError as exc:
             raise ValueError(f"Failed to list models: {exc}") from exc
         mains = [m for m in models if m.get("type") == "main" and m.get("base") == "sdxl"]

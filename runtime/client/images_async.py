@@ -135,10 +135,11 @@ class AsyncImages:
         return await self._star(image_names, starred=starred, single=False)
 
     async def _star(self, names: builtins.list[str], *, starred: bool, single: bool) -> builtins.list[str]:
-        data = await self._conn.json(api.star_call(names, starred=starred))
+        call = api.star_call(names, starred=starred)
+        data = await self._conn.json(call)
         done = [str(n) for n in (data or {}).get("starred_images" if starred else "unstarred_images", [])]
         if single and names[0] not in done:
-            raise _missing(names[0], api.star_call(names, starred=starred), self._conn.base_url)
+            raise _missing(names[0], call, self._conn.base_url)
         return done
 
     async def move_to_board(self, image_name: str, board_id: str | None) -> None:

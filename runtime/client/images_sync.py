@@ -136,10 +136,11 @@ class Images:
         return self._star(image_names, starred=starred, single=False)
 
     def _star(self, names: builtins.list[str], *, starred: bool, single: bool) -> builtins.list[str]:
-        data = self._conn.json(api.star_call(names, starred=starred))
+        call = api.star_call(names, starred=starred)
+        data = self._conn.json(call)
         done = [str(n) for n in (data or {}).get("starred_images" if starred else "unstarred_images", [])]
         if single and names[0] not in done:
-            raise _missing(names[0], api.star_call(names, starred=starred), self._conn.base_url)
+            raise _missing(names[0], call, self._conn.base_url)
         return done
 
     def move_to_board(self, image_name: str, board_id: str | None) -> None:

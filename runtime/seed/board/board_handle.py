@@ -61,7 +61,7 @@ class BoardHandle:
         starred ones first with ``starred_first`` or ``order_by="starred"``, only those
         matching ``search_term``; ``offset`` names skipped, at most ``limit`` returned."""
         if order_by not in _ORDER_BY:
-            raise ValueError(f"order_by must be one of {_ORDER_BY} (InvokeAI sorts by these), not {order_by!r}")
+            raise ValueError(f"order_by must be one of {_ORDER_BY} (InvokeAI's orders), not {order_by!r}")
         direction = order_dir.upper()
         if direction not in ("ASC", "DESC"):
             raise ValueError(f"order_dir must be 'ASC' or 'DESC', not {order_dir!r}")

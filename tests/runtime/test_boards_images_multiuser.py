@@ -10,7 +10,7 @@ import httpx
 import pytest
 from PIL import Image
 
-from ivk_runtime import InvokeAIClient
+from ivk_runtime.client.sync_client import InvokeAIClient
 from ivk_runtime.errors import AuthError, HTTPStatusError
 from ivk_runtime.seed.board import BoardRepository
 

@@ -143,6 +143,8 @@ def test_denoise_mask_parts_and_value_stay_in_step() -> None:
     assert (m.mask_name, m.masked_latents_name, m.gradient) == ("other", None, False)
     m.value = None
     assert m.mask_name is None
+    both = IvkDenoiseMaskField(value={"mask_name": "a", "gradient": True}, mask_name="b")
+    assert both.value == {"mask_name": "b", "gradient": True}  # a part given wins, value follows
 
 
 def test_flux_conditioning_parts() -> None:

@@ -41,12 +41,12 @@ class SyncedValueModel(FieldModel):
 
     def model_post_init(self, context: Any, /) -> None:
         value = getattr(self, "value", None)
+        given = self.model_fields_set & set(self.PARTS)
         if isinstance(value, dict):
-            given = self.model_fields_set
             for part, v in self.decompose(value).items():
-                if part not in given:  # parts passed explicitly win
+                if part not in given:  # parts passed explicitly win over ``value``
                     super().__setattr__(part, v)
-        else:
+        if given or not isinstance(value, dict):
             super().__setattr__("value", self.compose())
 
     def __setattr__(self, name: str, v: Any) -> None:

@@ -11,7 +11,7 @@ import asyncio
 import pathlib
 from typing import Any, ClassVar
 
-from pydantic import Field, StrictStr, field_validator
+from pydantic import StrictStr, field_validator
 
 from .._dispatch import acall
 from ._synced import SyncedValueModel, name_of
@@ -227,7 +227,7 @@ class IvkDenoiseMaskField(SyncedValueModel, PydanticFieldMixin, IvkField[dict[st
 class IvkMetadataField(FieldModel, PydanticFieldMixin, IvkField[dict[str, Any]]):
     """Free-form metadata (InvokeAI's MetadataField: any JSON object)."""
 
-    value: dict[str, Any] | None = Field(default=None)
+    value: dict[str, Any] | None = None
     name: str | None = None
     description: str | None = None
 

@@ -30,6 +30,7 @@ PAIRS = [
     ("runtime/client/models_async.py", "runtime/client/models_sync.py"),
     ("runtime/client/model_install_async.py", "runtime/client/model_install_sync.py"),
     ("runtime/client/queue_async.py", "runtime/client/queue_sync.py"),
+    ("runtime/client/workflows_async.py", "runtime/client/workflows_sync.py"),
     ("runtime/client/async_client.py", "runtime/client/sync_client.py"),
 ]
 
@@ -44,6 +45,7 @@ WORDS = {
     "AsyncModels": "Models",
     "AsyncModelInstall": "ModelInstall",
     "AsyncQueue": "Queue",
+    "AsyncWorkflows": "Workflows",
     "AsyncGate": "Gate",
     "AsyncWebSocket": "WebSocket",
     "AsyncClient": "Client",
@@ -67,6 +69,7 @@ WORDS = {
     "models_async": "models_sync",
     "model_install_async": "model_install_sync",
     "queue_async": "queue_sync",
+    "workflows_async": "workflows_sync",
     "IS_ASYNC": "IS_SYNC",
 }
 # Keywords: ``await x`` -> ``x``, ``async def/with/for`` -> ``def/with/for``.

@@ -30,6 +30,7 @@ from .boards_async import AsyncBoards
 from .enqueue_async import AsyncEnqueuer
 from .images_async import AsyncImages
 from .models_async import AsyncModels
+from .workflows_async import AsyncWorkflows
 from .files import atomic_write, safe_filename, thumbnail_name
 from .plan import RunnableMemo, build_plans, form_maps, local_paths, resolve_uploads
 from .resolver import CachedResolver, NeedServer
@@ -80,6 +81,7 @@ class AsyncInvokeAIClient:
         self.boards = AsyncBoards(self._conn, queue_id)
         self.images = AsyncImages(self._conn, queue_id)
         self.models = AsyncModels(self._conn, queue_id)
+        self.workflows = AsyncWorkflows(self._conn, queue_id)
         self._events = AsyncEventStream(
             http, self.base_url, headers, queue_id, token, min(timeout, 10.0), check_transport(events)
         )

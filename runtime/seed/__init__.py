@@ -14,6 +14,7 @@ for m in wf.map_outputs_to_images(item):
 """
 
 from .board import Board, BoardHandle
+from .client import InvokeAIClient
 from .definition import WorkflowDefinition, WorkflowDefinitionError
 from .fields import (
     SCHEDULER_NAMES,
@@ -65,6 +66,7 @@ __all__ = [
     "IvkModelIdentifierField",
     "IvkSchedulerField",
     "IvkStringField",
+    "InvokeAIClient",
     "IvkWorkflowInput",
     "IvkWorkflowOutput",
     "OutputMapping",

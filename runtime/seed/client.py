@@ -1,0 +1,243 @@
+"""``InvokeAIClient`` as the seed made it (``InvokeAIClient(host, port)``, ``from_url``, the
+``*_repo`` properties), and the core's ``InvokeAIClient`` at once: one client, two faces.
+
+Every request goes through the core's connection (its retries, its typed errors); the
+repositories are made on first use, each taking this client.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from ..api.call import Call, check_status
+from ..client.sync_client import InvokeAIClient as CoreClient
+from ..errors import HTTPStatusError
+
+if TYPE_CHECKING:
+    from .workflow.workflow_handle import WorkflowHandle
+    from .workflow.workflow_model import WorkflowDefinition
+
+__all__ = ["InvokeAIClient", "RequestFailed", "Session"]
+
+# Keyword arguments that are the core client's own (the seed kept unknown ones in extra_config).
+_CORE_KWARGS = ("token", "http_client", "transport", "queue_id", "events")
+
+
+class RequestFailed(HTTPStatusError):
+    """An error answer to ``_make_request``; ``response`` is the httpx response (the seed gave
+    a requests one: ``.status_code``, ``.json()`` and ``.text`` are alike)."""
+
+    def __init__(self, error: HTTPStatusError, response: httpx.Response) -> None:
+        super().__init__(error.method, error.url, error.status, error.body)
+        self.response = response
+
+
+class InvokeAIClient(CoreClient):
+    """A client for one InvokeAI server: ``InvokeAIClient("localhost", 9090)``, keywords
+    ``host=``, ``port=``, ``api_key=``, ``base_path=``, ``use_https=``, ``timeout=``, or a URL
+    (``InvokeAIClient("http://host:9090")``, ``from_url``). ``base_url`` is the API's URL
+    (``http://host:9090/api/v1``) as the seed had it; ``server_url`` the server's."""
+
+    def __init__(
+        self,
+        host: str = "localhost",
+        port: int | None = 9090,
+        api_key: str | None = None,
+        timeout: float = 30.0,
+        base_path: str = "/api/v1",
+        use_https: bool = False,
+        verify_ssl: bool = True,
+        max_retries: int = 3,
+        **kwargs: Any,
+    ) -> None:
+        if "://" in host:  # the core's way: the server's URL first
+            parsed = urllib.parse.urlsplit(host)
+            use_https = parsed.scheme == "https"
+            host, port = parsed.hostname or "localhost", parsed.port
+            base_path = _api_path(parsed.path) or base_path
+        self.host = host
+        self.port = port if port is not None else (443 if use_https else 80)
+        self.api_key = api_key
+        self.base_path = base_path.rstrip("/")
+        self.use_https = use_https
+        self.verify_ssl = verify_ssl
+        self.max_retries = max_retries  # the core's retry policy applies (reads only)
+        core = {k: kwargs.pop(k) for k in _CORE_KWARGS if k in kwargs}
+        self.extra_config = kwargs
+        self._own_http: httpx.Client | None = None
+        if not verify_ssl and "http_client" not in core and "transport" not in core:
+            self._own_http = core["http_client"] = httpx.Client(verify=False, timeout=timeout)
+        server = f"{'https' if use_https else 'http'}://{_netloc(self.host)}:{self.port}"
+        super().__init__(server, token=core.pop("token", api_key), timeout=timeout, **core)
+        self.server_url = server
+        self.base_url = server + self.base_path
+        self._board_repo: Any = None
+        self._workflow_repo: Any = None
+        self._dnn_model_repo: Any = None
+
+    @classmethod
+    def from_url(cls, url: str, **kwargs: Any) -> InvokeAIClient:
+        """A client for ``url``: "http://localhost:9090", or the API's URL with its
+        ``/api/v1`` (as the seed's examples give it); no port means the scheme's."""
+        parsed = urllib.parse.urlsplit(url if "://" in url else f"http://{url}")
+        use_https = parsed.scheme == "https"
+        port = parsed.port if parsed.port is not None else (443 if use_https else 80)
+        base_path = _api_path(parsed.path) or "/api/v1"
+        host = parsed.hostname or "localhost"
+        return cls(host=host, port=port, use_https=use_https, base_path=base_path, **kwargs)
+
+    # --- the repositories, made on first use (each module loads only then) ---
+
+    @property
+    def board_repo(self) -> Any:
+        if self._board_repo is None:
+            from .board import BoardRepository
+
+            self._board_repo = BoardRepository(self)
+        return self._board_repo
+
+    @property
+    def workflow_repo(self) -> Any:
+        if self._workflow_repo is None:
+            from .workflow import WorkflowRepository
+
+            self._workflow_repo = WorkflowRepository(self)
+        return self._workflow_repo
+
+    @property
+    def dnn_model_repo(self) -> Any:
+        if self._dnn_model_repo is None:
+            from .dnn_model import DnnModelRepository
+
+            self._dnn_model_repo = DnnModelRepository(self)
+        return self._dnn_model_repo
+
+    def create_workflow(self, definition: WorkflowDefinition) -> WorkflowHandle:
+        handle: WorkflowHandle = self.workflow_repo.create_workflow(definition)
+        return handle
+
+    # --- models, through the repository ---
+
+    def list_models(self, base_model: str | None = None) -> list[Any]:
+        """The installed models (``dnn_model_repo``'s), of base ``base_model`` if given."""
+        models = list(self.dnn_model_repo.list_models())
+        if base_model is None:
+            return models
+        return [m for m in models if str(getattr(m.base, "value", m.base)) == base_model]
+
+    def get_model_info(self, model_key: str) -> Any:
+        model = self.dnn_model_repo.get_model_by_key(model_key)
+        if model is None:
+            raise ValueError(f"Model not found: {model_key}")
+        return model
+
+    # --- the server ---
+
+    def health_check(self) -> bool:
+        """Whether the server answers (its version); False when it cannot be reached."""
+        try:
+            self.version()
+        except Exception:
+            return False
+        return True
+
+    def _make_request(self, method: str, endpoint: str, **kwargs: Any) -> httpx.Response:
+        """One request to ``base_path + endpoint`` through the core's connection; keywords
+        ``params``, ``json``, ``files``, ``timeout`` as requests takes them. An error status
+        raises ``RequestFailed`` (an HTTPStatusError with ``.response``)."""
+        return self._request(method, self.base_path + endpoint, **kwargs)
+
+    def _make_request_v2(self, method: str, endpoint: str, **kwargs: Any) -> httpx.Response:
+        if not endpoint.startswith("/"):
+            raise ValueError("v2 endpoint must start with '/' (e.g., '/models/install')")
+        return self._request(method, "/api/v2" + endpoint, **kwargs)
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        call = Call(
+            method.upper(),
+            path,
+            params=kwargs.get("params"),
+            json_body=kwargs.get("json"),
+            files=kwargs.get("files"),
+            idempotent=method.upper() == "GET",
+            timeout=kwargs.get("timeout"),
+        )
+        response = self._conn.send(call)
+        try:
+            check_status(call, str(response.url), response.status_code, response.text,
+                         token_sent=self._conn.token_sent)  # fmt: skip
+        except HTTPStatusError as exc:
+            raise RequestFailed(exc, response) from exc
+        return response
+
+    @property
+    def session(self) -> Session:
+        """Requests by absolute URL (``client.session.get(f"{client.base_url}/queue/...")``),
+        as the seed's requests session took them, sent through the core's connection."""
+        return Session(self)
+
+    async def disconnect_socketio(self) -> None:
+        """Nothing to do: the client's event stream closes with the client."""
+
+    async def connect_socketio(self) -> Any:
+        raise NotImplementedError(
+            "no socket.io client of its own: pass on_invocation_* callbacks to "
+            "'await handle.submit(...)', or iterate 'handle.submit_sync_monitor_async()'"
+        )
+
+    def close(self) -> None:
+        super().close()
+        if self._own_http is not None:
+            self._own_http.close()
+
+    def __enter__(self) -> InvokeAIClient:
+        return self
+
+    def __repr__(self) -> str:
+        return f"InvokeAIClient(base_url={self.base_url!r})"
+
+
+class Session:
+    """The part of a requests session the seed's users call: ``get``, ``post``, ``put``,
+    ``patch``, ``delete``, ``request``; answers are httpx responses (``raise_for_status()``,
+    ``json()``, ``status_code``), errors are not raised until asked."""
+
+    def __init__(self, client: InvokeAIClient) -> None:
+        self._client = client
+
+    def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        root = self._client.server_url
+        if not (url == root or url.startswith(root + "/")):
+            raise ValueError(f"{url} is not on this client's server ({root})")
+        try:
+            return self._client._request(method, url[len(root):] or "/", **kwargs)
+        except RequestFailed as failed:
+            return failed.response
+
+    def get(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("GET", url, **kwargs)
+
+    def post(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("POST", url, **kwargs)
+
+    def put(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("PUT", url, **kwargs)
+
+    def patch(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("PATCH", url, **kwargs)
+
+    def delete(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("DELETE", url, **kwargs)
+
+
+def _api_path(path: str) -> str:
+    """The API's base path of a URL's path ("/api/v1"); "" for the server's root."""
+    path = path.rstrip("/")
+    return path if path else ""
+
+
+def _netloc(host: str) -> str:
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host

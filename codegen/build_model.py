@@ -18,7 +18,7 @@ from ivk_runtime.workflow import FormInput, Workflow
 from . import __version__
 from .docs import attribute_doc, class_doc, gui_title
 from .model import Attribute, ModuleModel
-from .objects import object_classes
+from .objects import imports_of, object_classes
 from .name_lock import InputKey, name_inputs
 from .naming import NameRequest, class_name, is_safe_class
 from .recorded import NOTHING, Recorded
@@ -134,7 +134,7 @@ def build_module_model(
     canonical = json.dumps(raw, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     digest = hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()  # "\ud800" is JSON
     name_text = workflow.name.strip()
-    imported = {name for a in attributes for _, name in a.type.imports()}
+    imported = {name for _, name in imports_of(a.type for a in attributes)}
     imported |= {o.name for o in object_classes(a.type for a in attributes)}  # classes of the module
     cls = class_name_override or class_name([name_text, file_stem], taken=imported)
     if recorded.class_name and not class_name_override and not new_names and cls != recorded.class_name:

@@ -9,7 +9,7 @@ from typing import Any
 
 from ivk_runtime.workflow import FormInput, Workflow
 
-from .typemap import PyType
+from .pytype import PyType
 
 __all__ = ["MAX_CHOICES", "attribute_doc", "class_doc", "gui_title"]
 

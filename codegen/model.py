@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .typemap import PyType
+from .pytype import PyType
 
 __all__ = ["Attribute", "ModuleModel"]
 

@@ -13,14 +13,13 @@ import builtins
 import keyword
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import BaseModel
 
-if TYPE_CHECKING:
-    from .typemap import PyType
+from .pytype import DefaultError, Import, PyType
 
-__all__ = ["ObjectField", "ObjectType", "object_classes", "object_type"]
+__all__ = ["ObjectField", "ObjectType", "imports_of", "object_classes", "object_type"]
 
 # Names a schema object's class or field must not take.
 _TAKEN_CLASS_NAMES = frozenset(
@@ -76,8 +75,6 @@ def object_type(
 ) -> ObjectType | None:
     """The class for the object schema ``target`` (component ``name``); None when it has no
     fields, takes extra keys, or a name cannot be written safely."""
-    from .typemap import DefaultError  # the type module builds on this one
-
     props = target.get("properties")
     if not isinstance(props, Mapping) or not props or not _safe_class(name, avoid):
         return None
@@ -127,3 +124,17 @@ def object_classes(types: Iterable[PyType]) -> list[ObjectType]:
     for t in types:
         visit(t)
     return list(seen.values())
+
+
+def imports_of(types: Iterable[PyType]) -> set[Import]:
+    """What a module holding these types imports: theirs, and each schema object class's
+    fields' (each class once: a schema that reuses one object at every level costs its size,
+    not a walk of every path through it)."""
+    types = list(types)
+    found: set[Import] = set().union(*(t.imports() for t in types)) if types else set()
+    for obj in object_classes(types):
+        for f in obj.fields:
+            found |= f.type.imports()
+            if f.has_default:
+                found |= f.type.expression_imports(f.default)
+    return found

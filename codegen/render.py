@@ -14,7 +14,7 @@ import jinja2
 from .ext_defaults import ExtValue
 from .formatting import format_statement
 from .model import Attribute, ModuleModel
-from .objects import ObjectType, object_classes
+from .objects import ObjectType, imports_of, object_classes
 from .pysyntax import Code, comment_text, docstring, identifier, string_literal
 
 __all__ = ["render_module", "render_workflow_data"]
@@ -47,8 +47,8 @@ def _imports(model: ModuleModel) -> list[Code]:
         ("ivk_runtime.generated", "InputSpec"),
         ("ivk_runtime.generated", "workflow_config"),
     }
+    wanted |= imports_of(a.type for a in model.attributes)
     for a in model.attributes:
-        wanted |= a.type.imports()
         if a.has_default:
             wanted |= a.type.expression_imports(a.default)
             if isinstance(a.default, (list, dict, ExtValue)):

@@ -1,31 +1,28 @@
-"""From a field's OpenAPI schema (and the Form's settings) to a Python type.
-
-``PyType`` is the generator's own small type tree; from it come the annotation written into
-the module, the imports it needs, the runtime type a default is validated against, and the
-expression of a default value.
-"""
+"""From a field's OpenAPI schema (and the Form's settings) to a ``PyType``."""
 
 from __future__ import annotations
 
 import math
 import sys
-
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ivk_runtime.graph.schema_index import SchemaIndex
 
-from ivk_runtime.graph.value_shapes import MODEL_REQUIRED
-
-from .ext_defaults import ExtValue, ext_default
 from .extensions import TypeExtension
-from .objects import ObjectType, object_type
-from .pysyntax import Code, value_literal
+from .objects import object_type
+from .pytype import DefaultError, PyType, short_number
 
-__all__ = ["MAX_CHOICES", "PyType", "TypeResolver", "DefaultError", "SchemaProblem"]
+__all__ = [
+    "MAX_CHOICES",
+    "DefaultError",
+    "PyType",
+    "SchemaProblem",
+    "TypeResolver",
+    "infer_from_value",
+]
 
-Import = tuple[str, str]  # (module, name)
 
 _SCALARS = {"integer": "int", "number": "float", "string": "str", "boolean": "bool"}
 _REF_KINDS = {"ImageField": "image", "BoardField": "board", "ModelIdentifierField": "model",
@@ -36,10 +33,6 @@ _NUMERIC = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multi
 _LENGTHS = ("minLength", "maxLength")
 
 
-class DefaultError(ValueError):
-    """The saved value does not fit the input's type."""
-
-
 class SchemaProblem(ValueError):
     """A field schema no server makes and no module can hold (the caller names the field)."""
 
@@ -47,292 +40,6 @@ class SchemaProblem(ValueError):
 # More choices than this are no type a reader or a checker can use (and black takes a third of
 # a millisecond a choice): such a field is typed by its values' type, and the server checks it.
 MAX_CHOICES = 1000
-
-
-@dataclass(frozen=True)
-class PyType:
-    kind: str  # int float str bool literal image video board model color json list either ext
-    options: tuple[Any, ...] = ()  # literal values
-    item: PyType | None = None  # list and either
-    constraints: tuple[tuple[str, int | float], ...] = ()
-    ext: TypeExtension | None = None
-    nullable: bool = False
-    models: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())  # a model's allowed bases, types
-    obj: ObjectType | None = None  # kind "object": a class of the module
-    notes: tuple[str, ...] = field(default=(), compare=False)  # for the docstring
-    warnings: tuple[str, ...] = field(default=(), compare=False)  # for the user, and the docstring
-
-    @property
-    def all_warnings(self) -> tuple[str, ...]:
-        return self.warnings + (self.item.all_warnings if self.item else ())
-
-    @property
-    def input_kind(self) -> str:
-        """What the runtime needs to know to turn the value into JSON."""
-        base = self.item if self.kind in ("list", "either") and self.item else self
-        return base.kind if base.kind in ("image", "board", "video") else "value"
-
-    # -- source -----------------------------------------------------------------------------
-    def annotation(self) -> Code:
-        return Code(self._annotation() + (" | None" if self.nullable else ""))
-
-    def _annotation(self) -> str:
-        simple = {"int": "int", "float": "float", "str": "str", "bool": "bool",
-                  "image": "ImageValue", "board": "BoardValue", "model": "ModelRef",
-                  "color": "Color", "json": "JsonValue", "video": "VideoValue",
-                  "image_ref": "ImageRef"}  # fmt: skip
-        if self.kind == "model" and any(self.models):
-            bases, types = (("Literal[" + ", ".join(map(value_literal, v)) + "]") if v else "str"
-                            for v in self.models)  # fmt: skip
-            text = f"ModelRef[{bases}, {types}]"
-        elif self.kind in simple:
-            text = simple[self.kind]
-        elif self.kind == "literal":
-            text = "Literal[" + ", ".join(value_literal(o) for o in self.options) + "]"
-        elif self.kind == "list":
-            assert self.item
-            text = f"list[{self.item.annotation()}]"
-        elif self.kind == "either":
-            assert self.item
-            inner = self.item.annotation()
-            return f"{inner} | list[{inner}]"
-        elif self.kind == "ext":
-            assert self.ext
-            text = self.ext.name
-        elif self.kind == "object":
-            assert self.obj
-            text = self.obj.name
-        else:
-            raise AssertionError(self.kind)
-        if self.constraints:
-            args = ", ".join(f"{k}={value_literal(v)}" for k, v in self.constraints)
-            text = f"Annotated[{text}, Field({args})]"
-        return text
-
-    def imports(self) -> set[Import]:
-        found: set[Import] = set()
-        if self.constraints:
-            found |= {("typing", "Annotated"), ("pydantic", "Field")}
-        by_kind = {"literal": ("typing", "Literal"), "json": ("pydantic", "JsonValue"),
-                   "image": ("ivk_runtime.values", "ImageValue"),
-                   "board": ("ivk_runtime.values", "BoardValue"),
-                   "model": ("ivk_runtime.values", "ModelRef"),
-                   "color": ("ivk_runtime.values", "Color"),
-                   "video": ("ivk_runtime.values", "VideoValue"),
-                   "image_ref": ("ivk_runtime.values", "ImageRef")}  # fmt: skip
-        if self.kind in by_kind:
-            found.add(by_kind[self.kind])
-        if self.kind == "model" and any(self.models):
-            found.add(("typing", "Literal"))
-        if self.ext:
-            found.add((self.ext.module, self.ext.name))
-        if self.item:
-            found |= self.item.imports()
-        if self.obj:
-            found.add(("ivk_runtime.values", "SchemaObject"))
-            for f in self.obj.fields:
-                found |= f.type.imports()
-                if f.has_default:
-                    found |= f.type.expression_imports(f.default)
-        return found
-
-    # -- defaults -----------------------------------------------------------------------------
-    def to_python(self, value: Any) -> Any:
-        """The saved JSON value as this type's value (``Obj`` for images, models, colours);
-        DefaultError when it is not one. Checked here, without pydantic, so that the
-        generator starts fast; the rules are the ones the runtime's strict validation applies.
-        """
-        if value is None:
-            if self.nullable or self.kind == "json":
-                return None
-            raise DefaultError("empty")
-        if self.kind == "either" and self.item:
-            if isinstance(value, list):
-                return [self.item.to_python(v) for v in value]
-            return self.item.to_python(value)
-        if self.kind == "list" and self.item:
-            if not isinstance(value, list):
-                raise DefaultError("not a list")
-            for name, bound in self.constraints:  # minItems / maxItems
-                _check_bound(name, bound, value)
-            return [self.item.to_python(v) for v in value]
-        checked = _CHECKS[self.kind](self, value)
-        for name, bound in self.constraints:
-            _check_bound(name, bound, checked)
-        return checked
-
-    def expression(self, value: Any) -> Code:
-        """Source for a value made by ``to_python``."""
-        if isinstance(value, ExtValue):
-            return value.code
-        if isinstance(value, Obj):
-            if value.local and self.obj:  # every field the saved value holds, None included
-                types = {f.name: f.type for f in self.obj.fields}
-                args = ", ".join(f"{k}={types[k].expression(v)}" for k, v in value.fields)
-            else:
-                args = ", ".join(f"{k}={value_literal(v)}" for k, v in value.fields if v is not None)
-            return Code(f"{value.cls}({args})")
-        if isinstance(value, list):
-            inner = self.item if self.item else self
-            return Code("[" + ", ".join(inner.expression(v) for v in value) + "]")
-        return value_literal(value)
-
-    def expression_imports(self, value: Any) -> set[Import]:
-        if isinstance(value, Obj) and value.local and self.obj:
-            types = {f.name: f.type for f in self.obj.fields}
-            return set().union(set(), *(types[k].expression_imports(v) for k, v in value.fields))
-        if isinstance(value, Obj):
-            return {("ivk_runtime.values", value.cls)}
-        if isinstance(value, list):
-            return set().union(*(self.expression_imports(v) for v in value)) if value else set()
-        return set()
-
-
-@dataclass(frozen=True)
-class Obj:
-    """A default that is a runtime value object (ImageRef, ModelRef, Color), or an instance of
-    a schema object's class of the module (``local``)."""
-
-    cls: str
-    fields: tuple[tuple[str, Any], ...]
-    local: bool = False
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _check_int(t: PyType, value: Any) -> Any:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise DefaultError(f"not an integer: {value!r:.60}")
-    return value
-
-
-def _check_float(t: PyType, value: Any) -> Any:
-    if not _is_number(value) or not math.isfinite(value):
-        raise DefaultError(f"not a finite number: {value!r:.60}")
-    return float(value)
-
-
-def _check_type(kind: type) -> Any:
-    def check(t: PyType, value: Any) -> Any:
-        if not isinstance(value, kind):
-            raise DefaultError(f"not a {kind.__name__}: {value!r:.60}")
-        return value
-
-    return check
-
-
-def _check_literal(t: PyType, value: Any) -> Any:
-    if not any(type(value) is type(o) and value == o for o in t.options):
-        raise DefaultError(f"{value!r:.60} is not one of the choices")
-    return value
-
-
-def _check_image(t: PyType, value: Any) -> Any:
-    name = value.get("image_name") if isinstance(value, dict) else None
-    if not isinstance(name, str) or not name:
-        raise DefaultError("no image_name")
-    return Obj("ImageRef", (("image_name", name),))
-
-
-def _check_video(t: PyType, value: Any) -> Any:
-    name = value.get("video_name") if isinstance(value, dict) else None
-    if not isinstance(name, str) or not name:
-        raise DefaultError("no video_name")
-    return Obj("VideoRef", (("video_name", name),))
-
-
-def _check_object(t: PyType, value: Any) -> Any:
-    assert t.obj
-    if not isinstance(value, dict):
-        raise DefaultError(f"not a {t.obj.name}")
-    fields = {f.name: f for f in t.obj.fields}
-    extra = sorted(str(k) for k in value if k not in fields)
-    if extra:
-        raise DefaultError(f"{t.obj.name} has no field {extra[0]!r:.40}")
-    missing = [f.name for f in t.obj.fields if f.name not in value and not f.has_default]
-    if missing:
-        raise DefaultError(f"{t.obj.name} without {', '.join(missing)}")
-    return Obj(t.obj.name, tuple((k, fields[k].type.to_python(v)) for k, v in value.items()), local=True)
-
-
-def _check_board(t: PyType, value: Any) -> Any:
-    board = value.get("board_id") if isinstance(value, dict) else value
-    if not isinstance(board, str) or not board:
-        raise DefaultError("not a board")
-    return board
-
-
-def _check_model(t: PyType, value: Any) -> Any:
-    if not isinstance(value, dict):
-        raise DefaultError("not a model")
-    missing = [k for k in MODEL_REQUIRED if not isinstance(value.get(k), str)]
-    if missing:
-        raise DefaultError(f"model reference without {', '.join(missing)}")
-    sub = value.get("submodel_type")
-    if sub is not None and not isinstance(sub, str):
-        raise DefaultError("submodel_type is not a string")
-    for key, allowed in zip(("base", "type"), t.models):
-        if allowed and value[key] not in allowed:
-            raise DefaultError(f"a model of {key} {value[key]!r:.40}, not {' or '.join(allowed)}")
-    return Obj("ModelRef", tuple((k, value.get(k)) for k in MODEL_REQUIRED + ("submodel_type",)))
-
-
-def _check_color(t: PyType, value: Any) -> Any:
-    if not isinstance(value, dict):
-        raise DefaultError("not a colour")
-    parts = {k: value.get(k, 255 if k == "a" else None) for k in "rgba"}
-    if any(isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= 255 for v in parts.values()):
-        raise DefaultError("colour components must be integers 0-255")
-    return Obj("Color", tuple(parts.items()))
-
-
-def _check_ext(t: PyType, value: Any) -> Any:
-    """An instance of the extension's type (an ``ExtValue`` call), or plain JSON for an alias."""
-    assert t.ext
-    try:
-        return ext_default(t.ext, value)
-    except ValueError as exc:
-        raise DefaultError(str(exc)) from None
-
-
-_CHECKS: dict[str, Any] = {
-    "int": _check_int, "float": _check_float, "str": _check_type(str), "bool": _check_type(bool),
-    "literal": _check_literal, "image": _check_image, "board": _check_board, "model": _check_model,
-    "color": _check_color, "json": lambda t, v: v, "ext": _check_ext, "video": _check_video,
-    "object": _check_object, "image_ref": _check_image,
-}  # fmt: skip
-
-
-
-def _check_bound(name: str, bound: int | float, value: Any) -> None:
-    if name in ("min_length", "max_length"):
-        size = len(value)
-        ok = size >= bound if name == "min_length" else size <= bound
-    elif name == "multiple_of":
-        ok = bound == 0 or _is_multiple(value, bound)
-    else:
-        ok = {"ge": value >= bound, "le": value <= bound, "gt": value > bound, "lt": value < bound}[name]
-    if not ok:
-        raise DefaultError(f"{value!r:.60} breaks {name}={_short(bound)}")
-
-
-def _is_multiple(value: int | float, bound: int | float) -> bool:
-    if isinstance(value, int) and isinstance(bound, int):
-        return value % bound == 0  # exact, as pydantic checks integers
-    try:
-        quotient = value / bound
-    except OverflowError:  # a huge integer by a float
-        return False
-    # 0.25 by 1e-320 is infinite: no multiple, as pydantic finds too
-    return math.isfinite(quotient) and math.isclose(quotient, round(quotient), abs_tol=1e-9)
-
-
-def _short(number: int | float) -> str:
-    """A bound for a message: a 4,000-digit integer is said by its length."""
-    text = str(number)
-    return text if len(text) <= 24 else f"<an integer of {len(text.lstrip('-'))} digits>"
 
 
 @dataclass
@@ -365,6 +72,13 @@ class TypeResolver:
                 return ext
         return None
 
+    def _field_of_object(self, prop: Mapping[str, Any], depth: int) -> PyType:
+        """A schema object's field, checked as an input's is (a class with a bound pydantic
+        cannot hold would fail on import)."""
+        t = _with_model_filters(self._resolve(prop, depth + 1, nested=True), prop)
+        _check_bounds(t)
+        return t
+
     def _object(self, ref: str, target: Mapping[str, Any], depth: int) -> PyType:
         if ref in self._objects:
             return self._objects[ref]
@@ -373,7 +87,9 @@ class TypeResolver:
         self._building.add(ref)
         try:
             found = object_type(
-                ref, target, lambda p: _with_model_filters(self._resolve(p, depth + 1, nested=True), p),
+                ref,
+                target,
+                lambda p: self._field_of_object(p, depth),
                 avoid=[e.name for e in self.extensions],
             )
         finally:
@@ -398,7 +114,9 @@ class TypeResolver:
             for m in rest:
                 if self._extension(m):
                     return replace(self._resolve(m, depth + 1, nested=nested), nullable=nullable)
-            types = [_with_union_bounds(self._resolve(m, depth + 1, nested=nested), prop) for m in rest]
+            types = [
+                _with_union_bounds(self._resolve(m, depth + 1, nested=nested), prop) for m in rest
+            ]
             if len(types) == 1:
                 return replace(types[0], nullable=nullable or types[0].nullable)
             if len(types) == 2:
@@ -424,7 +142,11 @@ class TypeResolver:
         kind = prop.get("type")
         if kind == "array":
             items = prop.get("items")
-            item = self._resolve(items, depth + 1, nested=nested) if isinstance(items, dict) else PyType("json")
+            item = (
+                self._resolve(items, depth + 1, nested=nested)
+                if isinstance(items, dict)
+                else PyType("json")
+            )
             sizes = tuple(
                 (name, prop[key]) for key, name in (("minItems", "min_length"), ("maxItems", "max_length"))
                 if isinstance(prop.get(key), int) and not isinstance(prop.get(key), bool)
@@ -432,7 +154,9 @@ class TypeResolver:
             return PyType("list", item=item, constraints=sizes)
         if isinstance(kind, str) and kind in _SCALARS:
             # a bound that fits the type only: a number's for numbers, a length's for strings
-            fits = _LENGTHS if kind == "string" else _NUMERIC if kind in ("integer", "number") else ()
+            fits = (
+                _LENGTHS if kind == "string" else _NUMERIC if kind in ("integer", "number") else ()
+            )
             bounds = tuple(
                 (name, prop[key]) for key, name in _BOUNDS.items()
                 if key in fits and isinstance(prop.get(key), (int, float)) and not isinstance(prop.get(key), bool)
@@ -510,7 +234,7 @@ def _check_bounds(t: PyType) -> None:
         else:
             ok, problem = True, ""
         if not ok:
-            raise SchemaProblem(f"its bound {name}={_short(bound)} {problem}")
+            raise SchemaProblem(f"its bound {name}={short_number(bound)} {problem}")
     if t.item is not None:
         _check_bounds(t.item)
 
@@ -524,9 +248,14 @@ def _apply_settings(t: PyType, settings: Mapping[str, Any] | None) -> PyType:
         values = [v for v in options if isinstance(v, str)]
         choices = tuple(dict.fromkeys(values))
         if len(choices) > MAX_CHOICES or not all(map(_is_text, choices)):
-            why = (f"its dropdown offers {len(choices)} choices, too many for a Literal (over {MAX_CHOICES})"
-                   if len(choices) > MAX_CHOICES else "a choice of its dropdown holds a lone surrogate")
-            return replace(t, warnings=t.warnings + (f"{why}: typed str, as the server takes any string",))
+            why = (
+                f"its dropdown offers {len(choices)} choices, too many for a Literal (over {MAX_CHOICES})"
+                if len(choices) > MAX_CHOICES
+                else "a choice of its dropdown holds a lone surrogate"
+            )
+            return replace(
+                t, warnings=t.warnings + (f"{why}: typed str, as the server takes any string",)
+            )
         if choices:
             return replace(t, kind="literal", options=choices, constraints=())
         return t
@@ -552,7 +281,9 @@ def _filter_values(value: Any) -> tuple[str, ...]:
     found = tuple(dict.fromkeys(v for v in values if isinstance(v, str) and v))
     bad = next((v for v in found if not _is_text(v)), None)
     if bad is not None:  # no Literal can hold it, as for an enum's choice
-        raise SchemaProblem(f"the model filter {bad!r:.60} holds a lone surrogate, which is not text")
+        raise SchemaProblem(
+            f"the model filter {bad!r:.60} holds a lone surrogate, which is not text"
+        )
     return found
 
 
@@ -561,7 +292,9 @@ def _with_model_filters(t: PyType, prop: Mapping[str, Any]) -> PyType:
     for a list of models); a filter the schema leaves out allows any."""
     models = (_filter_values(prop.get("ui_model_base")), _filter_values(prop.get("ui_model_type")))
     if any(len(m) > MAX_CHOICES for m in models):  # as for an enum: no Literal of them
-        many = [f"{len(m)} model {w}s" for m, w in zip(models, ("base", "type")) if len(m) > MAX_CHOICES]
+        many = [
+            f"{len(m)} model {w}s" for m, w in zip(models, ("base", "type")) if len(m) > MAX_CHOICES
+        ]
         warning = f"its schema allows {' and '.join(many)}, too many for a Literal (over {MAX_CHOICES}): typed str"
         t = replace(t, warnings=t.warnings + (warning,))
         models = (models[0] if len(models[0]) <= MAX_CHOICES else (),
@@ -604,5 +337,3 @@ def infer_from_value(value: Any) -> PyType:
     if isinstance(value, dict) and set(value) == {"video_name"}:
         return PyType("video", nullable=True)
     return PyType("json", nullable=value is None)
-
-

@@ -554,3 +554,32 @@ def test_objects_that_cannot_be_classes_stay_json(resolver: TypeResolver) -> Non
     assert loop.obj is not None and loop.obj.fields[0].type.kind == "json"  # refers back: JSON there
     assert r.resolve({"$ref": "#/components/schemas/Odd"}, None).annotation() == "JsonValue"
     assert r.resolve({"$ref": "#/components/schemas/Open"}, None).annotation() == "JsonValue"
+
+
+_FOO = {"FooInvocation": {"class": "invocation", "properties": {"type": {"const": "foo"}}}}
+
+
+@pytest.mark.timeout(120)  # a hang guard: each path through the objects was walked (10^8 here)
+def test_objects_reused_at_every_level_cost_their_size() -> None:
+    levels = 8
+    schemas: dict[str, Any] = {
+        f"Level{i}": {"type": "object", "properties": {
+            f"f{j}": {"$ref": f"#/components/schemas/Level{i + 1}"} for j in range(10)}}
+        for i in range(levels)
+    }  # fmt: skip
+    schemas[f"Level{levels}"] = {"type": "object", "properties": {"x": {"type": "integer", "minimum": 0}}}
+    r = TypeResolver(SchemaIndex({"info": {"version": "t"}, "components": {"schemas": {**schemas, **_FOO}}}))
+    t = r.resolve({"$ref": "#/components/schemas/Level0"}, None)
+    from ivk_codegen.objects import imports_of, object_classes
+
+    assert [o.name for o in object_classes([t])][:2] == [f"Level{levels}", f"Level{levels - 1}"]
+    assert ("ivk_runtime.values", "SchemaObject") in imports_of([t])
+
+
+def test_a_bound_pydantic_cannot_hold_inside_an_object_is_refused() -> None:
+    from ivk_codegen.typemap import SchemaProblem
+
+    schemas = {"Obj": {"type": "object", "properties": {"n": {"type": "integer", "multipleOf": 0}}}, **_FOO}
+    r = TypeResolver(SchemaIndex({"info": {"version": "t"}, "components": {"schemas": schemas}}))
+    with pytest.raises(SchemaProblem, match="multiple_of"):
+        r.resolve({"$ref": "#/components/schemas/Obj"}, None)

@@ -239,6 +239,14 @@ def _check_bounds(t: PyType) -> None:
         _check_bounds(t.item)
 
 
+def _form_bound(value: Any, kind: str) -> Any:
+    """A Form's min/max, or None when no float holds it (a 400-digit integer on a float input:
+    pydantic could not build the module's validator); the GUI's own number is a float too."""
+    if kind == "float" and isinstance(value, int) and not isinstance(value, bool) and abs(value) > sys.float_info.max:
+        return None
+    return value
+
+
 def _apply_settings(t: PyType, settings: Mapping[str, Any] | None) -> PyType:
     """The Form's own limits: number min/max, and a string dropdown's options."""
     if not settings:
@@ -262,7 +270,7 @@ def _apply_settings(t: PyType, settings: Mapping[str, Any] | None) -> PyType:
     if t.kind not in ("int", "float"):
         return t
     bounds = dict(t.constraints)
-    lo, hi = settings.get("min"), settings.get("max")
+    lo, hi = (_form_bound(settings.get(k), t.kind) for k in ("min", "max"))
     number = (int, float)
     if isinstance(lo, number) and not isinstance(lo, bool):
         lo = math.ceil(lo) if t.kind == "int" else lo

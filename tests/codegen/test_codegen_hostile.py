@@ -702,3 +702,19 @@ def test_model_filters_follow_the_enum_rules(tmp_path: pathlib.Path) -> None:
     generated_class(import_path(tmp_path / "many.py"))
     odd = run_cli([SDXL, "--schema", tmp_path / "odd.json", "-o", tmp_path / "odd.py"])
     _one_line_exit_2(odd, "odd.json", "'sdxl_model_loader'", "'model'", "lone surrogate")
+
+
+def test_a_form_bound_no_float_holds_still_makes_a_module_that_imports(tmp_path: pathlib.Path) -> None:
+    """A 400-digit integer as the Form's max of a float input (valid JSON): the bound is left
+    out, and the module imports (it failed there: pydantic holds no such float bound)."""
+    raw = json.loads((OWN / "blur_image.json").read_text())
+    for element in raw["form"]["elements"].values():
+        if element["type"] == "node-field" and element["data"]["fieldIdentifier"]["fieldName"] == "amount":
+            element["data"]["settings"] = {"type": "float-field-config", "component": "number-input",
+                                           "min": 0, "max": int("9" * 400)}  # fmt: skip
+    path = tmp_path / "wf.json"
+    path.write_text(json.dumps(raw))
+    result = run_cli([path, "-o", tmp_path / "out.py"])
+    assert result.code == 0, result.err
+    cls = generated_class(import_path(tmp_path / "out.py"))
+    assert cls(noise_amount=0.5).noise_amount == 0.5

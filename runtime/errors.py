@@ -93,7 +93,7 @@ class ServerUnreachable(ServerError):
         self.url = url
         self.request_sent = request_sent
         super().__init__(
-            f"cannot reach the InvokeAI server at {url}: {reason}. "
+            f"cannot reach the InvokeAI server at {url}: {reason.rstrip('. ')}. "
             f"Check that it runs and answers: curl {url.rstrip('/')}/api/v1/app/version"
         )
 
@@ -238,6 +238,16 @@ class NotFound(HTTPStatusError):
         self.name = name
         HTTPStatusError.__init__(self, method, url, status, body)
         self.args = (f"{kind} {name!r} not found on the server ({method} {url} answered {status})",)
+
+
+class QueueItemNotFound(NotFound):
+    """The queue has no item of that id (404): never enqueued, or deleted (clear, prune)."""
+
+    def __init__(self, method: str, url: str, body: str, *, queue_id: str, item_id: int) -> None:
+        self.queue_id = queue_id
+        self.item_id = item_id
+        NotFound.__init__(self, "queue item", str(item_id), method, url, 404, body)
+        self.args = (f"queue {queue_id!r} has no item {item_id} (the server said: {_detail(body)})",)
 
 
 class ModelInstallRefused(HTTPStatusError):

@@ -616,3 +616,9 @@ def test_a_wait_past_its_deadline_still_looks_at_an_item_never_looked_at() -> No
     assert w.step(0.6, generation=3) == Fetch(1)  # it may long be done
     w.on_item({"item_id": 1, "status": "pending"}, 0.6)
     assert w.step(0.6, generation=3) == Expired(1, "pending")
+
+
+def test_an_unreachable_servers_reason_ending_in_a_period_reads_once() -> None:
+    """httpx reasons often end in "."; the message said "response.. Check"."""
+    message = str(ServerUnreachable("http://x", "Server disconnected without sending a response."))
+    assert ".." not in message and "response. Check that it runs" in message

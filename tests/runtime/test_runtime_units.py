@@ -620,5 +620,7 @@ def test_a_wait_past_its_deadline_still_looks_at_an_item_never_looked_at() -> No
 
 def test_an_unreachable_servers_reason_ending_in_a_period_reads_once() -> None:
     """httpx reasons often end in "."; the message said "response.. Check"."""
+    from ivk_runtime.errors import ServerUnreachable
+
     message = str(ServerUnreachable("http://x", "Server disconnected without sending a response."))
     assert ".." not in message and "response. Check that it runs" in message

@@ -45,6 +45,8 @@ WORDS = {
     "AsyncModels": "Models",
     "AsyncModelInstall": "ModelInstall",
     "AsyncQueue": "Queue",
+    "AsyncJob": "Job",
+    "AsyncWaitFn": "WaitFn",
     "AsyncWorkflows": "Workflows",
     "AsyncGate": "Gate",
     "AsyncWebSocket": "WebSocket",

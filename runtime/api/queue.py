@@ -9,7 +9,13 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import EnqueueProblem, EnqueueValidationError, HTTPStatusError, ServerError
+from ..errors import (
+    EnqueueProblem,
+    EnqueueValidationError,
+    HTTPStatusError,
+    QueueItemNotFound,
+    ServerError,
+)
 from .call import Call, parse_json, segment
 
 __all__ = [
@@ -26,6 +32,14 @@ __all__ = [
     "RESEND_PAUSES",
     "check_complete",
     "queue_item_call",
+    "action_call",
+    "batch_status_call",
+    "current_call",
+    "delete_item_call",
+    "item_missing",
+    "parse_count",
+    "processor_call",
+    "status_call",
 ]
 
 ORIGIN = "ivk-codegen"  # queue items' ``origin``: lets users tell our runs from the GUI's
@@ -230,3 +244,61 @@ def enqueue_problems(
         index, attribute = locate(node_id, field_name) if node_id else (None, None)
         problems.append(EnqueueProblem(message, node_id, field_name, index, attribute))
     return EnqueueValidationError(problems) if problems else None
+
+
+# --- reading and managing the queue --------------------------------------------------------------
+
+# PUT /queue/{id}/<action>: what each answers with ({"canceled": n} or {"deleted": n})
+ACTIONS = {
+    "cancel_all_except_current": "canceled",
+    "delete_all_except_current": "deleted",
+    "clear": "deleted",
+    "prune": "deleted",
+    "cancel_by_destination": "canceled",
+    "cancel_by_batch_ids": "canceled",
+}
+
+
+def status_call(queue_id: str) -> Call:
+    return Call("GET", f"/api/v1/queue/{segment(queue_id)}/status", idempotent=True)
+
+
+def batch_status_call(queue_id: str, batch_id: str) -> Call:
+    q, b = segment(queue_id), segment(batch_id)
+    return Call("GET", f"/api/v1/queue/{q}/b/{b}/status", idempotent=True)
+
+
+def current_call(queue_id: str, *, upcoming: bool = False) -> Call:
+    """The item running now (or, ``upcoming``, the next to run); the server answers null."""
+    which = "next" if upcoming else "current"
+    return Call("GET", f"/api/v1/queue/{segment(queue_id)}/{which}", idempotent=True)
+
+
+def delete_item_call(queue_id: str, item_id: int) -> Call:
+    return Call("DELETE", f"/api/v1/queue/{segment(queue_id)}/i/{int(item_id)}")
+
+
+def action_call(queue_id: str, action: str, *, destination: str | None = None) -> Call:
+    """One of ACTIONS (``cancel_by_destination`` needs ``destination``)."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown queue action {action!r} (known: {', '.join(ACTIONS)})")
+    params = {"destination": destination} if destination is not None else None
+    return Call("PUT", f"/api/v1/queue/{segment(queue_id)}/{action}", params=params)
+
+
+def parse_count(action: str, data: Any) -> int:
+    """How many items an ACTIONS call canceled or deleted."""
+    value = data.get(ACTIONS[action]) if isinstance(data, dict) else None
+    return int(value) if isinstance(value, int) else 0
+
+
+def processor_call(queue_id: str, *, run: bool) -> Call:
+    """Resume (``run``) or pause the session processor: paused, pending items stay pending."""
+    return Call("PUT", f"/api/v1/queue/{segment(queue_id)}/processor/{'resume' if run else 'pause'}")
+
+
+def item_missing(exc: HTTPStatusError, queue_id: str, item_id: int) -> HTTPStatusError:
+    """The typed error for a 404 about one item (others stay as they are)."""
+    if exc.status != 404:
+        return exc
+    return QueueItemNotFound(exc.method, exc.url, exc.body, queue_id=queue_id, item_id=item_id)

@@ -30,6 +30,7 @@ from .boards_async import AsyncBoards
 from .enqueue_async import AsyncEnqueuer
 from .images_async import AsyncImages
 from .models_async import AsyncModels
+from .queue_async import AsyncQueue
 from .workflows_async import AsyncWorkflows
 from .files import atomic_write, safe_filename, thumbnail_name
 from .plan import RunnableMemo, build_plans, form_maps, local_paths, resolve_uploads
@@ -81,6 +82,7 @@ class AsyncInvokeAIClient:
         self.boards = AsyncBoards(self._conn, queue_id)
         self.images = AsyncImages(self._conn, queue_id)
         self.models = AsyncModels(self._conn, queue_id)
+        self.queue = AsyncQueue(self._conn, queue_id, self.wait)  # job.wait() is client.wait
         self.workflows = AsyncWorkflows(self._conn, queue_id)
         self._events = AsyncEventStream(
             http, self.base_url, headers, queue_id, token, min(timeout, 10.0), check_transport(events)

@@ -31,6 +31,7 @@ from .boards_sync import Boards
 from .enqueue_sync import Enqueuer
 from .images_sync import Images
 from .models_sync import Models
+from .queue_sync import Queue
 from .workflows_sync import Workflows
 from .files import atomic_write, safe_filename, thumbnail_name
 from .plan import RunnableMemo, build_plans, form_maps, local_paths, resolve_uploads
@@ -82,6 +83,7 @@ class InvokeAIClient:
         self.boards = Boards(self._conn, queue_id)
         self.images = Images(self._conn, queue_id)
         self.models = Models(self._conn, queue_id)
+        self.queue = Queue(self._conn, queue_id, self.wait)  # job.wait() is client.wait
         self.workflows = Workflows(self._conn, queue_id)
         self._events = EventStream(
             http, self.base_url, headers, queue_id, token, min(timeout, 10.0), check_transport(events)

@@ -36,6 +36,8 @@ from .fields import (
 from .handle import WorkflowHandle
 from .images import ImageCategory, IvkImage
 from .inputs import IvkWorkflowInput, IvkWorkflowOutput
+from .models import BaseModelEnum, IvkDnnModel, IvkJob, JobStatus, SessionEvent
+from .queue import JobHandle, QueueHandle, QueueRepository
 from .repos import BoardRepository, WorkflowRepository
 from .results import (
     OutputMapping,
@@ -47,6 +49,14 @@ from .results import (
 )
 
 __all__ = [
+    "BaseModelEnum",
+    "IvkDnnModel",
+    "IvkJob",
+    "JobHandle",
+    "JobStatus",
+    "QueueHandle",
+    "QueueRepository",
+    "SessionEvent",
     "SCHEDULER_NAMES",
     "Board",
     "BoardHandle",

@@ -12,6 +12,7 @@ from typing import Any, TypedDict
 
 from ...errors import IvkError, RunCanceled, RunFailed, RunTimeout
 from ...client.results import OutputImage, RunResult
+from .. import exceptions as seed_errors  # 1.1.1's classes: except JobError catches these too
 
 __all__ = [
     "OutputMapping",
@@ -85,11 +86,11 @@ class QueueItem(dict[str, Any]):
         return self.status in TERMINAL_STATUSES
 
 
-class WorkflowSubmissionError(IvkError, RuntimeError):
+class WorkflowSubmissionError(IvkError, seed_errors.WorkflowError, RuntimeError):
     """The server refused the workflow; ``__cause__`` is the core's error (with ``problems``)."""
 
 
-class WorkflowExecutionError(RunFailed, RuntimeError):
+class WorkflowExecutionError(RunFailed, seed_errors.JobError, RuntimeError):
     """The queue item failed; ``queue_item`` holds it, with the reason."""
 
     def __init__(self, queue_item: QueueItem) -> None:
@@ -103,13 +104,13 @@ class WorkflowExecutionError(RunFailed, RuntimeError):
         )
 
 
-class WorkflowCanceledError(RunCanceled, RuntimeError):
+class WorkflowCanceledError(RunCanceled, seed_errors.JobError, RuntimeError):
     def __init__(self, queue_item: QueueItem) -> None:
         self.queue_item = queue_item
         super().__init__(queue_item.item_id, result=queue_item)
 
 
-class WorkflowTimeoutError(RunTimeout, TimeoutError):
+class WorkflowTimeoutError(RunTimeout, seed_errors.TimeoutError, TimeoutError):
     """Not finished in time (a TimeoutError, as the seed raised); the item keeps running."""
 
 

@@ -65,6 +65,26 @@ def test_copy_image_to_board_makes_a_new_image_there(client: InvokeAIClient, boa
         client.images.delete(source.image_name)
 
 
+def test_copy_with_the_seed_client(invokeai_url: str) -> None:
+    from ivk_runtime.seed.client import InvokeAIClient as SeedClient
+
+    client = SeedClient.from_url(invokeai_url)
+    try:
+        target = client.board_repo.create_board(f"ivk-quick-seed-{uuid.uuid4().hex[:8]}")
+        source = target.upload_image_data(png((3, 5), (0, 0, 250)), "s.png")
+        try:
+            copied = QuickClient(client).copy_image_to_board(source.image_name, target.board_id)
+            assert copied is not None and copied.board_id == target.board_id
+            assert sorted(target.list_images()) == sorted([source.image_name, copied.image_name])
+            # the seed client's list_models gives model objects; the check reads the core's list
+            with pytest.raises(ValueError, match="No SDXL 'main' model available"):
+                QuickClient(client).generate_image_sdxl_t2i("a", "b", 64, 64)
+        finally:
+            client.board_repo.delete_board(target.board_id, delete_images=True)
+    finally:
+        client.close()
+
+
 def test_copy_refuses_missing_board_or_image(client: InvokeAIClient, board: BoardHandle) -> None:
     qc = QuickClient(client)
     with pytest.raises(ValueError, match="Target board does not exist"):

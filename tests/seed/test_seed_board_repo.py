@@ -74,6 +74,24 @@ def test_the_client_wires_this_repository(client: InvokeAIClient) -> None:
     assert repr(client.board_repo) == f"BoardRepository(client={client.base_url})"
 
 
+def test_the_seed_client_wires_it_too(invokeai_url: str) -> None:
+    from ivk_runtime.seed.client import InvokeAIClient as SeedClient
+
+    client = SeedClient.from_url(invokeai_url)
+    try:
+        repo = client.board_repo
+        assert isinstance(repo, BoardRepository) and repo is client.board_repo
+        assert repr(repo) == f"BoardRepository(client={client.base_url})"  # .../api/v1, as 1.1.1
+        made = repo.create_board(f"ivk-seed-client-{uuid.uuid4().hex[:8]}")
+        try:
+            assert made.upload_image_data(png(), "c.png").board_id == made.board_id
+            assert repo.get_board_handle_by_name(made.board_name) is made
+        finally:
+            assert repo.delete_board(made.board_id, delete_images=True) is True
+    finally:
+        client.close()
+
+
 def test_an_async_client_is_refused_clearly(invokeai_url: str) -> None:
     repo = BoardRepository(AsyncInvokeAIClient(invokeai_url))
     with pytest.raises(TypeError, match="synchronous InvokeAIClient"):

@@ -7,7 +7,9 @@ repositories are made on first use, each taking this client.
 
 from __future__ import annotations
 
+import contextlib
 import urllib.parse
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -77,6 +79,7 @@ class InvokeAIClient(CoreClient):
         self._board_repo: Any = None
         self._workflow_repo: Any = None
         self._dnn_model_repo: Any = None
+        self._queue_repo: Any = None
 
     @classmethod
     def from_url(cls, url: str, **kwargs: Any) -> InvokeAIClient:
@@ -115,11 +118,32 @@ class InvokeAIClient(CoreClient):
             self._dnn_model_repo = DnnModelRepository(self)
         return self._dnn_model_repo
 
+    @property
+    def queue_repo(self) -> Any:
+        if self._queue_repo is None:
+            from .queue import QueueRepository
+
+            self._queue_repo = QueueRepository(self)
+        return self._queue_repo
+
     def create_workflow(self, definition: WorkflowDefinition) -> WorkflowHandle:
         handle: WorkflowHandle = self.workflow_repo.create_workflow(definition)
         return handle
 
-    # --- models, through the repository ---
+    # --- jobs and models, through the repositories ---
+
+    def list_jobs(self, status: str | None = None, limit: int = 100) -> list[Any]:
+        """The default queue's items as ``IvkJob`` (``queue_repo.list_jobs``)."""
+        jobs: list[Any] = self.queue_repo.list_jobs(status, limit)
+        return jobs
+
+    def get_job(self, job_id: str) -> Any:
+        """One queue item as an ``IvkJob``; ValueError when the queue has no such item."""
+        return self.queue_repo.get_job(job_id)
+
+    def cancel_job(self, job_id: str) -> bool:
+        """Cancel a queue item; ValueError when it cannot be (missing, or finished)."""
+        return bool(self.queue_repo.cancel_job(job_id))
 
     def list_models(self, base_model: str | None = None) -> list[Any]:
         """The installed models (``dnn_model_repo``'s), of base ``base_model`` if given."""
@@ -187,6 +211,11 @@ class InvokeAIClient(CoreClient):
             "no socket.io client of its own: pass on_invocation_* callbacks to "
             "'await handle.submit(...)', or iterate 'handle.submit_sync_monitor_async()'"
         )
+
+    @contextlib.asynccontextmanager
+    async def socketio_session(self) -> AsyncIterator[Any]:
+        """As ``connect_socketio``: refused, with the ways to get a run's events instead."""
+        yield await self.connect_socketio()
 
     def close(self) -> None:
         super().close()

@@ -137,6 +137,9 @@ async def test_socketio_is_not_a_second_event_stream(client: InvokeAIClient) -> 
     with pytest.raises(NotImplementedError, match="on_invocation_"):
         await client.connect_socketio()
     await client.disconnect_socketio()  # nothing to disconnect: no error
+    with pytest.raises(NotImplementedError):
+        async with client.socketio_session():
+            pass
 
 
 def test_models_go_through_the_model_repository(client: InvokeAIClient) -> None:

@@ -21,6 +21,7 @@ from .queue_models import (
     PruneResult,
     QueueAndProcessorStatus,
     QueueItem,
+    QueueItemStatus,
     QueueStatus,
 )
 
@@ -71,14 +72,14 @@ class QueueHandle:
         return [QueueItem.from_core(i) for i in items]
 
     def list_running(self) -> list[QueueItem]:
-        return self._listed("in_progress")
+        return self._listed(QueueItemStatus.IN_PROGRESS)
 
     def list_pending(self) -> list[QueueItem]:
-        return self._listed("pending")
+        return self._listed(QueueItemStatus.PENDING)
 
-    def _listed(self, status: str) -> list[QueueItem]:
+    def _listed(self, status: QueueItemStatus) -> list[QueueItem]:
         with translated():  # only those items are fetched whole
-            items = self._queue().items(status, limit=None, newest_first=False)
+            items = self._queue().items(status.value, limit=None, newest_first=False)
         return [QueueItem.from_core(i) for i in items]
 
     def get_current(self) -> Optional[JobHandle]:

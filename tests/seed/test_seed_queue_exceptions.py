@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from ivk_runtime import errors as core
@@ -106,3 +108,24 @@ def test_translated_block_keeps_the_cause() -> None:
             except OSError as exc:
                 raise core.ServerUnreachable("http://h", "closed") from exc
     assert info.value.__cause__ is cause and isinstance(info.value, core.ServerUnreachable)
+
+
+@pytest.mark.server
+def test_a_failed_run_is_a_job_error_with_the_servers_reason(invokeai_url: str, repo_root: Path) -> None:
+    from ivk_runtime.seed.client import InvokeAIClient
+    from ivk_runtime.seed.workflow import WorkflowDefinition
+
+    client = InvokeAIClient.from_url(invokeai_url)
+    try:
+        handle = client.workflow_repo.create_workflow(
+            WorkflowDefinition.from_file(repo_root / "tests" / "workflows" / "fails_at_runtime.json")
+        )
+        handle.submit_sync()
+        with pytest.raises(E.JobError) as info:  # as a 1.1.1 user would now write it
+            handle.wait_for_completion_sync(timeout=60)
+    finally:
+        client.close()
+    assert isinstance(info.value, WorkflowExecutionError) and info.value.status == "failed"
+    assert info.value.error_details is not None
+    assert info.value.error_details.startswith("ZeroDivisionError")
+    assert "Unknown error" not in str(info.value) and "ZeroDivisionError" in str(info.value)

@@ -155,3 +155,25 @@ def test_a_changed_source_makes_its_twin_stale(source: str, twin: str) -> None:
     assert script.unasync(text + "\nX = 1\n", source) != current  # type: ignore[attr-defined]
     sync = script.unasync(text, source)  # type: ignore[attr-defined]
     assert "await " not in sync and "async def" not in sync and "Async" not in sync.replace("AsyncIO", "")
+
+
+def test_every_package_on_disk_is_installed() -> None:
+    """A package left out of [tool.setuptools] packages is missing from an install (a wheel,
+    or the strict editable install CI makes): its imports fail on a user's machine only."""
+    import sys
+
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+
+    repo = pathlib.Path(__file__).resolve().parents[1]
+    config = tomllib.loads((repo / "pyproject.toml").read_text())["tool"]["setuptools"]
+    listed = set(config["packages"])
+    dirs = {top: repo / path for top, path in config["package-dir"].items()}
+    on_disk = set()
+    for top in ("ivk_codegen", "ivk_runtime"):
+        for init in dirs[top].rglob("__init__.py"):
+            rel = init.parent.relative_to(dirs[top])
+            on_disk.add(".".join([top, *rel.parts]))
+    assert on_disk - listed == set()

@@ -16,7 +16,8 @@ import httpx
 
 from ..api.call import Call, check_status
 from ..client.sync_client import InvokeAIClient as CoreClient
-from ..errors import HTTPStatusError
+from ..errors import HTTPStatusError, NotFound
+from .models import IvkDnnModel
 
 if TYPE_CHECKING:
     from .workflow.workflow_handle import WorkflowHandle
@@ -145,18 +146,23 @@ class InvokeAIClient(CoreClient):
         """Cancel a queue item; ValueError when it cannot be (missing, or finished)."""
         return bool(self.queue_repo.cancel_job(job_id))
 
-    def list_models(self, base_model: str | None = None) -> list[Any]:
-        """The installed models (``dnn_model_repo``'s), of base ``base_model`` if given."""
-        models = list(self.dnn_model_repo.list_models())
+    # 1.1.1's name and answer replace the core's dict listing (the core's stays at client.models)
+    def list_models(self, base_model: str | None = None) -> list[IvkDnnModel]:  # type: ignore[override]
+        """The installed models as ``IvkDnnModel``s (what 1.1.1 promised and never did), of
+        base ``base_model`` (``"sdxl"`` or a ``BaseModelEnum``) if given."""
+        models = [IvkDnnModel.from_api_response(m.data()) for m in self.models.list()]
         if base_model is None:
             return models
-        return [m for m in models if str(getattr(m.base, "value", m.base)) == base_model]
+        wanted = str(getattr(base_model, "value", base_model))
+        return [m for m in models if m.base.value == wanted]
 
-    def get_model_info(self, model_key: str) -> Any:
-        model = self.dnn_model_repo.get_model_by_key(model_key)
-        if model is None:
-            raise ValueError(f"Model not found: {model_key}")
-        return model
+    def get_model_info(self, model_key: str) -> IvkDnnModel:
+        """The model with key ``model_key``; ValueError when the server has none."""
+        try:
+            info = self.models.get(model_key)
+        except NotFound as exc:
+            raise ValueError(f"Model not found: {model_key}") from exc
+        return IvkDnnModel.from_api_response(info.data())
 
     # --- the server ---
 

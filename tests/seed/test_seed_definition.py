@@ -34,9 +34,13 @@ def test_from_dict_never_shares_or_changes_the_callers_data() -> None:
     data = json.loads((DATA / "blank_blur_save.json").read_text())
     before = copy.deepcopy(data)
     d = WorkflowDefinition.from_dict(data)
-    d.nodes[0]["data"]["inputs"]["width"]["value"] = 999  # a copy: no effect
-    assert d.nodes[0]["data"]["inputs"]["width"]["value"] == 64
-    data["nodes"][0]["data"]["inputs"]["width"]["value"] = 1  # the caller's edit: no effect either
+    parsed = d.workflow
+    d.nodes[0]["data"]["inputs"]["width"]["value"] = 999  # live, as 1.1.1's pydantic field
+    assert d.workflow.inputs[0].value == 999  # the edit is parsed again
+    assert parsed.inputs[0].value == 64  # what was parsed before (a handle's) stays
+    assert data["nodes"][0]["data"]["inputs"]["width"]["value"] == 64  # not the caller's data
+    d.nodes[0]["data"]["inputs"]["width"]["value"] = 64
+    data["nodes"][0]["data"]["inputs"]["width"]["value"] = 1  # the caller's edit: no effect
     assert d.workflow.inputs[0].value == 64
     data["nodes"][0]["data"]["inputs"]["width"]["value"] = 64
     assert data == before

@@ -2,7 +2,8 @@
 JSON (the field's saved value and metadata, its name, the node type), and each field type has
 a builder. Users extend both: ``register_detection_rule`` / ``register_field_builder``, or a
 plugin object with ``detect_field_type`` and/or ``build_field`` methods
-(``register_field_plugin``; the first answer that is not None wins).
+(``register_field_plugin``; the first answer that is not None wins). The built-in rule set
+is itself such a plugin, ``CoreFieldPlugin``, consulted after the user's.
 
 A handle made with a client reads the server's schema instead (``field_factory``), which knows
 what each node takes; rules and builders registered here still come first there.
@@ -34,6 +35,7 @@ from ..fields import (
 )
 
 __all__ = [
+    "CoreFieldPlugin",
     "DetectionPredicate",
     "DetectionRule",
     "FieldBuilder",
@@ -103,7 +105,32 @@ class FieldPluginSpec:
 
 _rules: list[DetectionRule] = []
 _builders: dict[str, FieldBuilder] = {}
-_plugins: list[object] = []
+_plugins: list[object] = []  # the user's, in the order they answer
+
+
+class CoreFieldPlugin:
+    """The registries as a plugin: detection walks every registered rule (the built-in ones
+    and the user's, lowest priority first), building uses the builder registered for the type.
+    Either answers None to let another plugin, or the string fallback, decide."""
+
+    @hookimpl
+    def detect_field_type(self, node_type: str, field_name: str, field_info: dict[str, Any]) -> str | None:
+        return _detect_by_rules(node_type, field_name, field_info, core=True)
+
+    @hookimpl
+    def build_field(self, field_type: str, value: Any, field_info: dict[str, Any]) -> IvkField[Any] | None:
+        """The field ``field_type``'s builder makes of (a deep copy of) ``value``; None when
+        no builder is registered or it fails (ValueError, or the builder's error, under
+        ``INVOKEAI_STRICT_FIELDS``)."""
+        return _build(field_type, value, field_info)
+
+
+_CORE = CoreFieldPlugin()
+_core: list[object] = [_CORE]  # after the user's plugins; empty once unregistered
+
+
+def _chain() -> list[object]:
+    return [*_plugins, *_core]
 
 
 def register_detection_rule(
@@ -132,26 +159,27 @@ def register_field_plugin(plugin: object, *, first: bool = False) -> None:
 
 
 def reset_field_plugin_manager() -> None:
-    """Forget registered plugins (rules and builders stay)."""
+    """Forget registered plugins, back to the core one alone (rules and builders stay)."""
     _plugins.clear()
+    _core[:] = [_CORE]
 
 
 class _Hooks:
     def detect_field_type(self, node_type: str, field_name: str, field_info: dict[str, Any]) -> str | None:
-        for plugin in _plugins:
+        for plugin in _chain():
             fn = getattr(plugin, "detect_field_type", None)
             found = fn(node_type, field_name, field_info) if fn else None
             if found is not None:
                 return str(found)
-        return _detect_by_rules(node_type, field_name, field_info, core=True)
+        return None
 
     def build_field(self, field_type: str, value: Any, field_info: dict[str, Any]) -> IvkField[Any] | None:
-        for plugin in _plugins:
+        for plugin in _chain():
             fn = getattr(plugin, "build_field", None)
             built = fn(field_type, value, field_info) if fn else None
             if built is not None:
                 return built  # type: ignore[no-any-return]
-        return _build(field_type, value, field_info)
+        return None
 
 
 @dataclass
@@ -163,8 +191,19 @@ class _Manager:
     def register(self, plugin: object) -> None:
         register_field_plugin(plugin)
 
+    def unregister(self, plugin: object) -> object | None:
+        """Take ``plugin`` (the core one too) out; it, or None when it was not registered."""
+        for registry in (_plugins, _core):
+            if plugin in registry:
+                registry.remove(plugin)
+                return plugin
+        return None
+
+    def is_registered(self, plugin: object) -> bool:
+        return plugin in _chain()
+
     def get_plugins(self) -> list[object]:
-        return list(_plugins)
+        return _chain()
 
 
 def get_field_plugin_manager() -> _Manager:
@@ -227,6 +266,8 @@ def custom_field(node_type: str, field_name: str, field_info: dict[str, Any]) ->
     speaks (the schema decides then)."""
     found = None
     for plugin in _plugins:
+        if getattr(type(plugin), "detect_field_type", None) is CoreFieldPlugin.detect_field_type:
+            continue  # the built-in rules, registered again by the user, do not outrank the schema
         fn = getattr(plugin, "detect_field_type", None)
         found = fn(node_type, field_name, field_info) if fn else None
         if found is not None:
@@ -291,6 +332,11 @@ def _is_model(v: Any) -> bool:
     return isinstance(v, dict) and ("key" in v or ("name" in v and "type" in v))
 
 
+def _int_bounds(node_type: str, field_name: str, info: dict[str, Any]) -> bool:
+    lo, hi = info.get("minimum"), info.get("maximum")
+    return all(isinstance(b, int) and not isinstance(b, bool) for b in (lo, hi))
+
+
 def _core_rules() -> None:
     rules: list[tuple[Union[str, FieldTypeProvider], DetectionPredicate, int, str]] = [
         (lambda t, f, i: str(i["type"]), lambda t, f, i: isinstance(i.get("type"), str), 0, "explicit_type_hint"),
@@ -310,7 +356,8 @@ def _core_rules() -> None:
         ("image", lambda t, f, i: isinstance(i.get("value"), dict) and "image_name" in i["value"], 38, "value_is_image_dict"),
         ("string", lambda t, f, i: isinstance(i.get("value"), str), 40, "value_is_string"),
         ("enum", lambda t, f, i: "options" in i or "ui_choices" in i, 50, "enum_choices_present"),
-        ("float", lambda t, f, i: "minimum" in i or "maximum" in i, 61, "numeric_constraints"),
+        ("integer", _int_bounds, 60, "numeric_constraints_integer"),
+        ("float", lambda t, f, i: "minimum" in i or "maximum" in i, 61, "numeric_constraints_float"),
     ]
     for kind, predicate, priority, name in rules:
         _rules.append(DetectionRule(kind, predicate, priority, name, core=True))

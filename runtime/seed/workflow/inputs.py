@@ -1,8 +1,11 @@
-"""``IvkWorkflowInput``: one Form input of a workflow handle, with its typed field."""
+"""``IvkWorkflowInput``: one Form input of a workflow handle, with its typed field (a pydantic
+model, as the seed's was: ``model_dump()``, ``model_copy()``, keyword construction)."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from ..fields import (
     IvkBoardField,
@@ -29,57 +32,47 @@ _VALUE_FIELDS = (
 )
 
 
-class IvkWorkflowInput:
+class IvkWorkflowInput(BaseModel):
     """Input ``input_index`` (depth-first order of the Form): where it goes and its field.
 
     ``label`` is the field's label in the workflow ("" when it has none, as in the seed: show
-    ``label or field_name``); ``node_name`` the node's label, else its type.
+    ``label or field_name``); ``node_name`` the node's label, else its type; ``jsonpath``
+    where the value sits in the workflow JSON. ``node_type`` and ``description`` are ours (a
+    handle fills them; "" when not given).
+
+    The concrete class of ``field`` is fixed at construction: assigning another class raises
+    TypeError and leaves the input as it was.
     """
 
-    def __init__(
-        self,
-        *,
-        input_index: int,
-        label: str,
-        node_name: str,
-        node_id: str,
-        node_type: str,
-        field_name: str,
-        field: IvkField[Any],
-        required: bool,
-        description: str = "",
-    ) -> None:
-        self.input_index = input_index
-        self.label = label
-        self.node_name = node_name
-        self.node_id = node_id
-        self.node_type = node_type
-        self.field_name = field_name
-        self.required = required
-        self.description = description
-        self._field = field
+    model_config = ConfigDict(arbitrary_types_allowed=True, validate_assignment=True)
 
-    @property
-    def field(self) -> IvkField[Any]:
-        return self._field
+    label: str
+    node_name: str
+    node_id: str
+    field_name: str
+    field: IvkField[Any]
+    required: bool
+    input_index: int
+    jsonpath: str
+    node_type: str = ""
+    description: str = ""
 
-    @field.setter
-    def field(self, value: IvkField[Any]) -> None:
-        # The concrete type is fixed: what the schema says the node takes does not change.
-        if type(value) is not type(self._field):
+    _field_type: type[IvkField[Any]] = PrivateAttr()
+
+    def model_post_init(self, context: Any, /) -> None:
+        self._field_type = type(self.field)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Checked before assigning: the seed raised too, but only after the field had changed.
+        if name == "field" and type(value) is not self._field_type:
             raise TypeError(
-                f"input {self.input_index}: expected {type(self._field).__name__}, "
-                f"got {type(value).__name__}"
+                "Cannot reassign 'field' with different type: "
+                f"expected {self._field_type.__name__}, got {type(value).__name__}"
             )
-        self._field = value
-
-    @property
-    def jsonpath(self) -> str:
-        """Where the value sits in the workflow JSON (the seed's locator)."""
-        return f"$.nodes[?(@.id='{self.node_id}')].data.inputs.{self.field_name}"
+        super().__setattr__(name, value)
 
     def is_set(self) -> bool:
-        f = self._field
+        f = self.field
         if isinstance(f, IvkModelIdentifierField):
             return f.is_set()
         if isinstance(f, _VALUE_FIELDS):
@@ -91,14 +84,7 @@ class IvkWorkflowInput:
         validated when assigned)."""
         if self.required and not self.is_set():
             raise ValueError(f"Required field '{self.label or self.field_name}' is not set")
-        return self._field.validate_field()
-
-    def __repr__(self) -> str:
-        return (
-            f"IvkWorkflowInput(input_index={self.input_index}, label={self.label!r}, "
-            f"node_name={self.node_name!r}, field_name={self.field_name!r}, "
-            f"field={self._field!r})"
-        )
+        return self.field.validate_field()
 
 
 # The seed's name for a Form-exposed board field of an output node.

@@ -22,6 +22,7 @@ from .field_factory import input_field
 from ..fields import IvkBoardField, IvkField, IvkModelIdentifierField
 from .index_map import export_index_map, jsonpath_templates, verify_index_map
 from .inputs import IvkWorkflowInput, IvkWorkflowOutput
+from .upstream_models import build_input_jsonpath
 from .monitor import Callbacks, EventCallback, Monitor, is_terminal, listen
 from .handle_models import model_dicts, sync_models
 from .results import (
@@ -69,6 +70,7 @@ class WorkflowHandle:
             field_name=fi.field_name,
             field=field,
             required=required,
+            jsonpath=build_input_jsonpath(fi.node_id, fi.field_name),
             description=fi.description,
         )
 

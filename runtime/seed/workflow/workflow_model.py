@@ -1,8 +1,11 @@
-"""``WorkflowDefinition``: the seed's name for a loaded workflow, wrapping the core's ``Workflow``.
+"""``WorkflowDefinition``: the seed's pydantic model of a workflow export, over the core's
+``Workflow``.
 
-Loading, migration to the newest format and the Form walk are the core's (``parse_workflow``);
-this class only offers the seed's attribute names on top. The definition is immutable: every
-structure it hands out is a copy, so no caller can change what a handle will submit.
+The fields hold the workflow as given (1.1.1's model: build one with ``name=``, ``nodes=``...,
+or load one with ``from_file`` / ``from_dict``; extra keys such as ``id`` are kept). Loading,
+migration to the newest format and the Form walk are the core's (``parse_workflow``):
+``workflow`` is the parsed, migrated workflow of the current fields, parsed again after an
+edit. A handle takes that workflow when made, so later edits never change what it submits.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ import copy
 import json
 import pathlib
 from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from ...errors import WorkflowError
 from ...graph.schema_index import SchemaIndex
@@ -24,10 +29,34 @@ class WorkflowDefinitionError(WorkflowError, ValueError):
     """A workflow that cannot be read; a ValueError too, which is what the seed raised."""
 
 
-class WorkflowDefinition:
-    def __init__(self, workflow: Workflow, raw_data: dict[str, Any] | None = None) -> None:
-        self._workflow = workflow
-        self._raw = copy.deepcopy(raw_data) if raw_data is not None else None
+def _parse(data: dict[str, Any], source: str) -> Workflow:
+    try:
+        return parse_workflow(copy.deepcopy(data), source)
+    except WorkflowDefinitionError:
+        raise
+    except WorkflowError as exc:
+        raise WorkflowDefinitionError(exc.source, exc.element, exc.message) from exc
+
+
+class WorkflowDefinition(BaseModel):
+    model_config = ConfigDict(extra="allow", validate_assignment=True, populate_by_name=True)
+
+    name: str = Field(default="Untitled Workflow")
+    description: str = ""
+    author: str = ""
+    contact: str = ""
+    tags: str | list[str] = Field(default_factory=list)
+    notes: str = ""
+    nodes: list[dict[str, Any]] = Field(default_factory=list)
+    edges: list[dict[str, Any]] = Field(default_factory=list)
+    form: dict[str, Any] = Field(default_factory=dict)
+    exposedFields: list[dict[str, Any]] = Field(default_factory=list, alias="exposedFields")  # noqa: N815
+    meta: dict[str, Any] = Field(default_factory=dict)
+    raw_data: dict[str, Any] = Field(default_factory=dict, exclude=True)
+
+    _source: str = PrivateAttr(default="<definition>")
+    _workflow: Workflow | None = PrivateAttr(default=None)
+    _parsed_from: dict[str, Any] | None = PrivateAttr(default=None)
 
     @classmethod
     def from_file(cls, filepath: str | pathlib.Path) -> WorkflowDefinition:
@@ -42,89 +71,50 @@ class WorkflowDefinition:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], source: str = "<dict>") -> WorkflowDefinition:
-        raw = copy.deepcopy(data)  # the seed kept a shallow copy and so shared the caller's nodes
-        try:
-            workflow = parse_workflow(copy.deepcopy(raw), source)
-        except WorkflowDefinitionError:
-            raise
-        except WorkflowError as exc:
-            raise WorkflowDefinitionError(exc.source, exc.element, exc.message) from exc
-        return cls(workflow, raw)
+        """Read (and check) ``data``; the definition keeps a deep copy of it (the seed kept a
+        shallow one and so shared the caller's nodes)."""
+        workflow = _parse(data, source)  # refuses what cannot run before anything is built
+        fields = copy.deepcopy(data) if isinstance(data, dict) else {}
+        if isinstance(fields.get("tags"), str):
+            fields["tags"] = [t.strip() for t in fields["tags"].split(",") if t.strip()]
+        fields["raw_data"] = copy.deepcopy(data)
+        definition = cls.model_validate(fields)
+        definition._remember(workflow, source)
+        return definition
 
     @classmethod
     def from_workflow(cls, workflow: Workflow) -> WorkflowDefinition:
-        return cls(workflow)
+        """A definition of the core's (already migrated) ``workflow``."""
+        definition = cls.model_validate({**copy.deepcopy(workflow.data), "raw_data": {}})
+        definition._remember(workflow, workflow.source)
+        return definition
+
+    def _structure(self) -> dict[str, Any]:
+        """The workflow JSON the fields make up (tags as the export writes them)."""
+        data = self.model_dump(by_alias=True, exclude={"raw_data"})
+        if isinstance(data.get("tags"), list):
+            data["tags"] = ", ".join(str(t) for t in data["tags"])
+        data.setdefault("version", "")  # the workflow's own version; exports always have one
+        return data
+
+    def _remember(self, workflow: Workflow, source: str) -> None:
+        self._workflow, self._source, self._parsed_from = workflow, source, self._structure()
 
     @property
     def workflow(self) -> Workflow:
-        """The core's parsed workflow (migrated data and Form inputs)."""
+        """The core's parsed workflow (migrated data and Form inputs) of the current fields;
+        WorkflowDefinitionError when they are no workflow the core reads."""
+        current = self._structure()
+        if self._workflow is None or current != self._parsed_from:
+            self._remember(_parse(current, self._source), self._source)
+        assert self._workflow is not None
         return self._workflow
-
-    def _get(self, key: str, default: Any) -> Any:
-        value = self._workflow.data.get(key)
-        return copy.deepcopy(value) if value is not None else default
-
-    @property
-    def raw_data(self) -> dict[str, Any]:
-        """The workflow as given, before migration (a copy)."""
-        return copy.deepcopy(self._raw if self._raw is not None else self._workflow.data)
-
-    @property
-    def name(self) -> str:
-        return self._workflow.name or "Untitled Workflow"
-
-    @property
-    def description(self) -> str:
-        return self._workflow.description
-
-    @property
-    def author(self) -> str:
-        return str(self._get("author", ""))
-
-    @property
-    def contact(self) -> str:
-        return str(self._get("contact", ""))
-
-    @property
-    def notes(self) -> str:
-        return str(self._get("notes", ""))
-
-    @property
-    def tags(self) -> list[str]:
-        tags = self._get("tags", [])
-        if isinstance(tags, str):
-            return [t.strip() for t in tags.split(",") if t.strip()]
-        return [str(t) for t in tags] if isinstance(tags, list) else []
 
     @property
     def version(self) -> str:
-        """``meta.version`` as found in the file (the data itself is migrated to the newest)."""
-        return self._workflow.original_version or "unknown"
-
-    @property
-    def nodes(self) -> list[dict[str, Any]]:
-        nodes = self._get("nodes", [])
-        return nodes if isinstance(nodes, list) else []
-
-    @property
-    def edges(self) -> list[dict[str, Any]]:
-        edges = self._get("edges", [])
-        return edges if isinstance(edges, list) else []
-
-    @property
-    def form(self) -> dict[str, Any]:
-        form = self._get("form", {})
-        return form if isinstance(form, dict) else {}
-
-    @property
-    def exposedFields(self) -> list[dict[str, Any]]:  # noqa: N802 - the seed's name
-        fields = self._get("exposedFields", [])
-        return fields if isinstance(fields, list) else []
-
-    @property
-    def meta(self) -> dict[str, Any]:
-        meta = self._get("meta", {})
-        return meta if isinstance(meta, dict) else {}
+        """``meta.version`` as given (the core's workflow is migrated to the newest)."""
+        version = self.meta.get("version")
+        return str(version) if version else "unknown"
 
     @property
     def node_count(self) -> int:
@@ -139,7 +129,10 @@ class WorkflowDefinition:
         return len(self.exposedFields)
 
     def to_dict(self) -> dict[str, Any]:
-        return self.raw_data
+        """The workflow as given (a copy), or, for one built from fields, what they make up."""
+        if self.raw_data:
+            return copy.deepcopy(self.raw_data)
+        return self.model_dump(by_alias=True, exclude={"raw_data"})
 
     def to_json(self, indent: int = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent)
@@ -187,7 +180,7 @@ class WorkflowDefinition:
     def get_nodes_by_type(self, node_type: str) -> list[dict[str, Any]]:
         return [n for n in self.nodes if (n.get("data") or {}).get("type") == node_type]
 
-    def __repr__(self) -> str:
+    def __repr__(self) -> str:  # 1.1.1's, not pydantic's field-by-field one
         return (
             f"WorkflowDefinition(name={self.name!r}, version={self.version!r}, "
             f"nodes={self.node_count}, edges={self.edge_count})"

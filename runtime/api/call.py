@@ -43,6 +43,9 @@ class Call:
     params: Mapping[str, Any] | None = None
     json_body: Any = None
     files: Mapping[str, tuple[str, bytes, str]] | None = None
+    form: Mapping[str, Any] | None = None  # a form body (with ``files``: the multipart's fields)
+    content: bytes | None = None  # a raw body
+    headers: Mapping[str, str] | None = None  # added to (or replacing) the connection's own
     # Only reads may be repeated: a POST that timed out may have been applied (no double enqueue).
     idempotent: bool = False
     timeout: float | None = None  # overrides the client's default when set

@@ -39,7 +39,9 @@ class Connection:
                     params=call.params,
                     json=call.json_body,
                     files=call.files,
-                    headers=self.headers,
+                    data=call.form,
+                    content=call.content,
+                    headers={**self.headers, **call.headers} if call.headers else self.headers,
                     timeout=call.timeout if call.timeout is not None else self.timeout,
                 )
             except httpx.TransportError as exc:

@@ -16,7 +16,7 @@ import httpx
 
 from ..api.call import Call, check_status
 from ..client.sync_client import InvokeAIClient as CoreClient
-from ..errors import HTTPStatusError, NotFound
+from ..errors import HTTPStatusError, NotFound, RequestTimeout, ServerUnreachable
 from .models import IvkDnnModel
 
 if TYPE_CHECKING:
@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from .workflow.workflow_model import WorkflowDefinition
 
 __all__ = ["InvokeAIClient", "RequestFailed", "Session"]
+
+# What ``_make_request`` and ``session.*`` take of requests' keywords.
+_REQUEST_KWARGS = frozenset({"params", "json", "data", "files", "headers", "timeout"})
 
 # Keyword arguments that are the core client's own (the seed kept unknown ones in extra_config).
 _CORE_KWARGS = ("token", "http_client", "transport", "queue_id", "events")
@@ -167,17 +170,21 @@ class InvokeAIClient(CoreClient):
     # --- the server ---
 
     def health_check(self) -> bool:
-        """Whether the server answers (its version); False when it cannot be reached."""
+        """Whether the server answers (its version); False only when it cannot be reached or
+        does not answer in time. A refused key (AuthError) or an answer that is not the
+        server's (HTTPStatusError: a proxy's page, an error status) raises: "unreachable"
+        would send the caller looking in the wrong place."""
         try:
             self.version()
-        except Exception:
+        except (ServerUnreachable, RequestTimeout):
             return False
         return True
 
     def _make_request(self, method: str, endpoint: str, **kwargs: Any) -> httpx.Response:
         """One request to ``base_path + endpoint`` through the core's connection; keywords
-        ``params``, ``json``, ``files``, ``timeout`` as requests takes them. An error status
-        raises ``RequestFailed`` (an HTTPStatusError with ``.response``)."""
+        ``params``, ``json``, ``data``, ``files``, ``headers``, ``timeout`` as requests takes
+        them (TypeError for any other). An error status raises ``RequestFailed`` (an
+        HTTPStatusError with ``.response``)."""
         return self._request(method, self.base_path + endpoint, **kwargs)
 
     def _make_request_v2(self, method: str, endpoint: str, **kwargs: Any) -> httpx.Response:
@@ -186,12 +193,23 @@ class InvokeAIClient(CoreClient):
         return self._request(method, "/api/v2" + endpoint, **kwargs)
 
     def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        unknown = sorted(set(kwargs) - _REQUEST_KWARGS)
+        if unknown:  # dropping one would send another request than the caller's (200, wrongly)
+            raise TypeError(
+                f"{method.upper()} {path}: unsupported keyword(s) {', '.join(unknown)}; "
+                f"supported: {', '.join(sorted(_REQUEST_KWARGS))}"
+            )
+        form, content = _body(kwargs.get("data"))
+        headers = kwargs.get("headers")
         call = Call(
             method.upper(),
             path,
             params=kwargs.get("params"),
             json_body=kwargs.get("json"),
             files=kwargs.get("files"),
+            form=form,
+            content=content,
+            headers={str(k): str(v) for k, v in headers.items()} if headers else None,
             idempotent=method.upper() == "GET",
             timeout=kwargs.get("timeout"),
         )
@@ -276,3 +294,22 @@ def _api_path(path: str) -> str:
 
 def _netloc(host: str) -> str:
     return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
+def _body(data: Any) -> tuple[dict[str, Any] | None, bytes | None]:
+    """requests' ``data=``: a mapping or pairs are a form, str or bytes the raw body."""
+    if data is None:
+        return None, None
+    if isinstance(data, str):
+        return None, data.encode()
+    if isinstance(data, (bytes, bytearray)):
+        return None, bytes(data)
+    pairs = data.items() if hasattr(data, "items") else data
+    form: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in form:  # a repeated field: httpx sends a list's items as repeats
+            old = form[key]
+            form[key] = [*(old if isinstance(old, list) else [old]), value]
+        else:
+            form[key] = value
+    return form, None

@@ -310,3 +310,32 @@ class AmbiguousModel(IvkError):
     def __init__(self, what: str, keys: list[str]) -> None:
         self.keys = keys
         super().__init__(f"{len(keys)} models fit {what}: keys {keys}; give the base and type too")
+
+
+class AmbiguousBoardName(IvkError):
+    """Several boards are named ``name`` (names need not be unique) where one was wanted:
+    ``board_ids`` are theirs, newest first; pass one of them instead."""
+
+    def __init__(self, name: str, board_ids: list[str]) -> None:
+        self.name = name
+        self.board_ids = board_ids
+        super().__init__(f"{len(board_ids)} boards are named {name!r}: ids {board_ids}; use an id")
+
+
+class BoardVisibilityNotSet(ServerError):
+    """A board was created, setting its visibility failed, and deleting it failed too: the
+    board ``board_id`` exists with the server's default visibility. ``error`` is the failure
+    to set it, ``delete_error`` the failure to delete it."""
+
+    def __init__(
+        self, board_id: str, name: str, visibility: str, error: IvkError, delete_error: IvkError
+    ) -> None:
+        self.board_id = board_id
+        self.board_name = name
+        self.visibility = visibility
+        self.error = error
+        self.delete_error = delete_error
+        super().__init__(
+            f"board {name!r} created ({board_id}), visibility not set to {visibility!r}: {error}; "
+            f"deleting it failed too: {delete_error}"
+        )

@@ -18,7 +18,7 @@ from ..api.call import Call
 from ..api.connection_sync import Connection
 from ..api.images import ImageCategory, ImageNames, ImagePage, OrderDir
 from ..api.missing import as_not_found
-from ..errors import HTTPStatusError, NotFound
+from ..errors import AmbiguousBoardName, BoardVisibilityNotSet, HTTPStatusError, IvkError, NotFound
 from .images_sync import Images
 
 __all__ = ["Boards"]
@@ -65,31 +65,54 @@ class Boards:
         except NotFound:
             return None
 
-    def find_by_name(self, name: str, *, include_archived: bool = True) -> builtins.list[BoardInfo]:
-        """The boards named exactly ``name`` (names need not be unique), newest first."""
+    def find_by_name(
+        self, name: str, *, include_archived: bool = False
+    ) -> builtins.list[BoardInfo]:
+        """The boards named exactly ``name`` (names need not be unique), newest first;
+        archived ones only with ``include_archived`` (the GUI hides them too)."""
         boards = self.list(include_archived=include_archived)
         return [b for b in boards if b.board_name == name]
 
-    def get_by_name(self, name: str) -> BoardInfo:
-        """The newest board named exactly ``name``."""
-        found = self.find_by_name(name)
+    def get_by_name(self, name: str, *, include_archived: bool = False) -> BoardInfo:
+        """The one board named exactly ``name`` (archived ones only with
+        ``include_archived``). NotFound if there is none, AmbiguousBoardName (naming the ids)
+        if there are several: picking one would put images on a board the caller did not mean."""
+        found = self.find_by_name(name, include_archived=include_archived)
         if not found:
-            call = api.list_boards_call(include_archived=True)
+            call = api.list_boards_call(include_archived=include_archived)
             raise NotFound("board", name, call.method, self._conn.base_url + call.path, 404, "")
+        if len(found) > 1:
+            raise AmbiguousBoardName(name, [b.board_id for b in found])
         return found[0]
 
     def create(self, name: str, *, is_private: bool | None = None) -> BoardInfo:
         """A new board. ``is_private``: True, only its owner sees it; False, every user of a
         multi-user server may look at it (6.14: "shared" visibility); None: the server's
-        default (6.14: private)."""
+        default (6.14: private).
+
+        6.14 creates boards private and sets the visibility with a second request. If that
+        fails the new board is deleted and its error raised, so that a retry does not leave a
+        second board; if the delete fails too, BoardVisibilityNotSet names the board left."""
         created = BoardInfo.model_validate(
             self._conn.json(api.create_board_call(name, is_private=is_private))
         )
         if is_private is not None and created.board_visibility is not None:
             wanted = api.visibility_for(is_private)
             if created.board_visibility != wanted:
-                return self.update(created.board_id, visibility=wanted)
+                try:
+                    return self.update(created.board_id, visibility=wanted)
+                except IvkError as exc:
+                    self._undo_create(created, wanted, exc)
+                    raise
         return created
+
+    def _undo_create(self, created: BoardInfo, visibility: str, error: IvkError) -> None:
+        try:
+            self.delete(created.board_id)
+        except IvkError as delete_error:
+            raise BoardVisibilityNotSet(
+                created.board_id, created.board_name, visibility, error, delete_error
+            ) from error
 
     def update(
         self,

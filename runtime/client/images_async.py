@@ -103,6 +103,8 @@ class AsyncImages:
         try:
             return _info(await self._conn.json(call))
         except HTTPStatusError as exc:
+            if call.params is None or "board_id" not in call.params:
+                raise  # no board was named: a 404 is not a missing board
             raise as_not_found(exc, "board", str(board_id)) from exc
 
     async def update(

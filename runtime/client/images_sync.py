@@ -104,6 +104,8 @@ class Images:
         try:
             return _info(self._conn.json(call))
         except HTTPStatusError as exc:
+            if call.params is None or "board_id" not in call.params:
+                raise  # no board was named: a 404 is not a missing board
             raise as_not_found(exc, "board", str(board_id)) from exc
 
     def update(

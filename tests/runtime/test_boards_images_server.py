@@ -65,10 +65,13 @@ def test_board_lifecycle_typed(client: InvokeAIClient) -> None:
     assert renamed.board_name == name + "-x" and client.boards.get(made.board_id).board_name == name + "-x"
     archived = client.boards.update(made.board_id, archived=True)
     assert archived.archived is True
-    # the GUI hides archived boards; they are listed when asked for, and found by name
+    # the GUI hides archived boards; they are listed, and found by name, when asked for
     assert made.board_id not in [b.board_id for b in client.boards.list()]
     assert made.board_id in [b.board_id for b in client.boards.list(include_archived=True)]
-    assert client.boards.get_by_name(name + "-x").board_id == made.board_id
+    assert client.boards.find_by_name(name + "-x") == []
+    with pytest.raises(NotFound):
+        client.boards.get_by_name(name + "-x")
+    assert client.boards.get_by_name(name + "-x", include_archived=True).board_id == made.board_id
     assert client.boards.update(made.board_id).board_id == made.board_id  # nothing to change
 
     gone = client.boards.delete(made.board_id)

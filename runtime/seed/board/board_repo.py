@@ -3,16 +3,21 @@ board id), and image lookups. Every request goes through the core client's areas
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from ...api.boards import UNCATEGORIZED, is_uncategorized
-from ...errors import HTTPStatusError, NotFound
+from ...errors import AmbiguousBoardName, BoardVisibilityNotSet, HTTPStatusError, NotFound
 from ..images import IvkImage
 from .board_handle import BoardHandle
 from .board_model import Board
 from .core import areas, base_url
 
-__all__ = ["BoardRepository"]
+__all__ = ["AmbiguousBoardNameWarning", "BoardRepository"]
+
+
+class AmbiguousBoardNameWarning(UserWarning):
+    """A board was looked up by a name several boards have; the newest was taken."""
 
 
 class BoardRepository:
@@ -33,10 +38,12 @@ class BoardRepository:
         info = boards.find(board_id)
         return None if info is None else Board.from_info(info)
 
-    def get_boards_by_name(self, name: str) -> list[Board]:
-        """Boards named exactly ``name`` (names are not unique), archived ones too."""
+    def get_boards_by_name(self, name: str, *, include_archived: bool = False) -> list[Board]:
+        """Boards named exactly ``name`` (names are not unique), newest first; archived ones
+        only with ``include_archived`` (1.1.1 listed them as the server does: left out)."""
         boards, _ = areas(self._client)
-        return [Board.from_info(b) for b in boards.find_by_name(name)]
+        found = boards.find_by_name(name, include_archived=include_archived)
+        return [Board.from_info(b) for b in found]
 
     def create_board(self, name: str, is_private: bool = False) -> BoardHandle:
         """A new board's handle. ``is_private=False`` lets every user of a multi-user server
@@ -44,6 +51,10 @@ class BoardRepository:
         boards, _ = areas(self._client)
         try:
             info = boards.create(name, is_private=is_private)
+        except BoardVisibilityNotSet as exc:  # it exists: a retry would make a second one
+            raise ValueError(
+                f"Board created but its visibility is not set: board_id {exc.board_id} ({exc})"
+            ) from exc
         except HTTPStatusError as exc:
             raise ValueError(f"Failed to create board: {exc.status} - {exc.body[:300]}") from exc
         handle = BoardHandle(self._client, Board.from_info(info))
@@ -95,8 +106,12 @@ class BoardRepository:
         return handle
 
     def get_board_handle_by_name(self, name: str) -> BoardHandle | None:
-        """The handle of the first board named ``name``, or None."""
+        """The handle of the first (newest) unarchived board named ``name``, or None, as
+        1.1.1 documented; when several are so named, an AmbiguousBoardNameWarning names them."""
         boards = self.get_boards_by_name(name)
+        if len(boards) > 1:
+            ids = [str(b.board_id) for b in boards]
+            warnings.warn(AmbiguousBoardNameWarning(str(AmbiguousBoardName(name, ids))), stacklevel=2)
         return self.get_board_handle(boards[0].board_id) if boards else None
 
     def get_uncategorized_board(self) -> Board:
@@ -121,12 +136,17 @@ class BoardRepository:
         return None if image is None else image.board_id
 
     def move_image_to_board_by_name(self, image_name: str, target_board_name: str) -> bool:
-        """Move an image to the board named ``target_board_name``, creating it if there is
-        none. False if the image does not exist."""
+        """Move an image to the unarchived board named ``target_board_name``, creating it if
+        there is none. False if the image does not exist; AmbiguousBoardName (naming the ids)
+        if several boards have that name: moving by id says which."""
         if self.get_image_by_name(image_name) is None:
             return False
-        handle = self.get_board_handle_by_name(target_board_name)
-        if handle is None:
+        boards = self.get_boards_by_name(target_board_name)
+        if len(boards) > 1:
+            raise AmbiguousBoardName(target_board_name, [str(b.board_id) for b in boards])
+        if boards:
+            handle = self.get_board_handle(boards[0].board_id)
+        else:
             handle = self.create_board(target_board_name)
         source = self.get_board_handle(self.get_image_current_board_id(image_name))
         return source.move_image_to(image_name, handle.board_id)

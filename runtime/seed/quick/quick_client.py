@@ -8,20 +8,25 @@ client's workflow repository (``prebuilt-workflows/`` beside this module).
 from __future__ import annotations
 
 import pathlib
+import warnings
 from typing import TYPE_CHECKING, Any
 
 from ...client.sync_client import InvokeAIClient
-from ...errors import IvkError, RunCanceled
+from ...errors import IvkError, RunCanceled, RunTimeout
 from ..board.core import core_client
 from ..images import IvkImage
 
 if TYPE_CHECKING:
     from ..handle import WorkflowHandle
 
-__all__ = ["QuickClient"]
+__all__ = ["QuickClient", "QuickRunCanceled", "pick_sdxl_main"]
 
 PREBUILT = pathlib.Path(__file__).resolve().parent / "prebuilt-workflows"
 _OUTPUT_NODES = ("l2i", "canvas_output", "save_image")
+
+
+class QuickRunCanceled(UserWarning):
+    """A run was canceled, so ``generate_image_sdxl_t2i`` returns None (1.1.1's contract)."""
 
 
 class QuickClient:
@@ -34,7 +39,8 @@ class QuickClient:
         """Save a copy of a server image on a board ("none": uncategorized), on the server. A
         copy is made even if the image is on that board already. The copy's record, or None if
         the run produced no image. ValueError if the board or the image does not exist, or
-        the run fails."""
+        the run fails; the seed's WorkflowCanceledError if it was canceled, its
+        WorkflowTimeoutError if it runs past 120 s (it goes on)."""
         repo = self.client.board_repo
         if repo.get_board_by_id(target_board_id) is None:
             raise ValueError(f"Target board does not exist: {target_board_id}")
@@ -58,10 +64,12 @@ class QuickClient:
         board_id: str | None = None,
     ) -> IvkImage | None:
         """SDXL text to image: the first SDXL main model whose name contains ``model_name``
-        (any case; else the first SDXL main model), width and height rounded to multiples of
-        8, ``steps`` and ``scheduler`` if given, saved to ``board_id`` (None: uncategorized).
-        The first image's record; None if the run was canceled or made no image. ValueError
-        if there is no SDXL main model, the board does not exist, or the run fails."""
+        (any case; None: the first SDXL main model), width and height rounded to multiples
+        of 8, ``steps`` and ``scheduler`` if given, saved to ``board_id`` (None:
+        uncategorized). The first image's record; None if the run was canceled (a
+        QuickRunCanceled warning says so) or made no image. ValueError if there is no SDXL
+        main model, none matches ``model_name``, the board does not exist, or the run fails;
+        the seed's WorkflowTimeoutError (a TimeoutError) if it runs past 240 s: it goes on."""
         target = "none" if board_id is None else board_id
         if target != "none" and self.client.board_repo.get_board_by_id(target) is None:
             raise ValueError(f"Target board does not exist: {target}")
@@ -104,24 +112,23 @@ class QuickClient:
             models = InvokeAIClient.list_models(core)
         except IvkError as exc:
             raise ValueError(f"Failed to list models: {exc}") from exc
-        mains = [m for m in models if m.get("type") == "main" and m.get("base") == "sdxl"]
-        if not mains:
-            raise ValueError(
-                "No SDXL 'main' model available on server: install one "
-                "(Model Manager, or POST /api/v2/models/install) and try again"
-            )
-        wanted = (model_name or "").lower()
-        chosen = next((m for m in mains if wanted and wanted in str(m.get("name", "")).lower()), None)
-        return chosen or mains[0]
+        return pick_sdxl_main(models, model_name)
 
     def _run(self, wf: WorkflowHandle, *, timeout: float, canceled_is_none: bool = False) -> IvkImage | None:
+        """The run's first image. A timeout raises the seed's WorkflowTimeoutError (the item
+        id in it): the item keeps running, and a ValueError would invite a retry that runs it
+        twice. A canceled run is None where 1.1.1 documented that (with a warning), else the
+        seed's WorkflowCanceledError; any other failure a ValueError."""
         try:
             wf.submit_sync()
             item = wf.wait_for_completion_sync(timeout=timeout)
+        except RunTimeout:
+            raise
         except RunCanceled as exc:
-            if canceled_is_none:
-                return None
-            raise ValueError(f"Workflow execution failed: {exc}") from exc
+            if not canceled_is_none:
+                raise
+            warnings.warn(QuickRunCanceled(f"{exc}: no image"), stacklevel=3)
+            return None
         except Exception as exc:  # the seed's contract: every failure of the run is a ValueError
             raise ValueError(f"Workflow execution failed: {exc}") from exc
         mappings = wf.map_outputs_to_images(item)
@@ -132,6 +139,27 @@ class QuickClient:
                 image: IvkImage | None = self.client.board_repo.get_image_by_name(names[0])
                 return image
         return None
+
+
+def pick_sdxl_main(models: list[dict[str, Any]], model_name: str | None) -> dict[str, Any]:
+    """The first SDXL main model whose name contains ``model_name`` (any case); with no
+    ``model_name`` the first SDXL main model. ValueError when there is none, or when a
+    ``model_name`` fits none (1.1.1 fell back to the first then; its docs promise that only
+    for None, and generating with another model than the one named is not what was asked)."""
+    mains = [m for m in models if m.get("type") == "main" and m.get("base") == "sdxl"]
+    if not mains:
+        raise ValueError(
+            "No SDXL 'main' model available on server: install one "
+            "(Model Manager, or POST /api/v2/models/install) and try again"
+        )
+    if model_name is None:
+        return mains[0]
+    wanted = model_name.lower()
+    chosen = next((m for m in mains if wanted in str(m.get("name", "")).lower()), None)
+    if chosen is None:
+        names = [str(m.get("name")) for m in mains]
+        raise ValueError(f"No SDXL 'main' model matches {model_name!r}; installed: {names}")
+    return chosen
 
 
 def _inputs_by_field(wf: WorkflowHandle) -> dict[str, Any]:

@@ -87,6 +87,26 @@ class GeneratedWorkflow:
         return _EXPECTED[cls]
 
     @classmethod
+    def json_schema(cls) -> dict[str, Any]:
+        """The JSON schema of the inputs: names, types, bounds, choices, defaults, docstrings."""
+        from .generated_data import json_schema
+
+        return json_schema(cls)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The values as JSON-safe data (``from_dict`` makes them an instance again)."""
+        from .generated_data import to_dict
+
+        return to_dict(self)
+
+    @classmethod
+    def from_dict(cls: type[_W], data: dict[str, Any]) -> _W:
+        """An instance from ``to_dict``'s data (or any JSON of it), validated strictly."""
+        from .generated_data import from_dict
+
+        return from_dict(cls, data)
+
+    @classmethod
     def attribute_names(cls) -> dict[int, str]:
         return {spec.index: spec.attribute for spec in cls._inputs}
 

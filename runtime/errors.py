@@ -77,6 +77,10 @@ class DriftWarning(UserWarning):
     """A node's version differs from the one a module was generated for, with its types unchanged."""
 
 
+class LibraryChangedWarning(UserWarning):
+    """A paged listing kept changing while it was read: it may miss an entry added meanwhile."""
+
+
 class SchemaError(IvkError):
     """An OpenAPI schema that cannot be read or lacks what is needed."""
 
@@ -320,6 +324,19 @@ class AmbiguousBoardName(IvkError):
         self.name = name
         self.board_ids = board_ids
         super().__init__(f"{len(board_ids)} boards are named {name!r}: ids {board_ids}; use an id")
+
+
+class AmbiguousWorkflowName(IvkError, ValueError):
+    """Several saved workflows are named ``name`` where one was wanted (``overwrite``):
+    ``workflow_ids`` are theirs; update one of them by id (``client.workflows.update``)."""
+
+    def __init__(self, name: str, workflow_ids: list[str]) -> None:
+        self.name = name
+        self.workflow_ids = workflow_ids
+        super().__init__(
+            f"{len(workflow_ids)} saved workflows are named {name!r}: ids {workflow_ids}; "
+            f"replace one by id (client.workflows.update(id, workflow)) or delete the others"
+        )
 
 
 class BoardVisibilityNotSet(ServerError):

@@ -3,19 +3,23 @@ in ``api.workflows``; this area sends them through the client's connection)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import builtins
+import functools
+import warnings
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
 from ..api import workflows as api
 from ..api.call import Call
 from ..api.connection_async import AsyncConnection
 from ..api.workflows import WorkflowCategory, WorkflowListItem, WorkflowPage, WorkflowRecord
-from ..errors import HTTPStatusError, NotFound
+from ..errors import HTTPStatusError, LibraryChangedWarning, NotFound
 from ..workflow import Workflow
 
 __all__ = ["AsyncWorkflows"]
 
 _PER_PAGE = 100
+_ATTEMPTS = 3  # listings of a library that keeps changing under the paging
 ListItems = list[WorkflowListItem]  # named here: the area's own ``list`` hides the builtin
 
 
@@ -34,24 +38,48 @@ class AsyncWorkflows:
         direction: Literal["ASC", "DESC"] = "ASC",
     ) -> ListItems:
         """Every workflow of the library (all pages), or those of ``categories`` ("user",
-        "default": InvokeAI's own, "project"), with all ``tags``, matching ``query``."""
-        found: ListItems = []
+        "default": InvokeAI's own, "project"), with all ``tags``, matching ``query``. Each
+        workflow once; pages are by offset, so when the library's total changes while paging
+        the listing starts over (LibraryChangedWarning after a few tries)."""
+        for _ in range(_ATTEMPTS):
+            found, stable = await self._pages(
+                functools.partial(
+                    api.list_workflows_call,
+                    per_page=_PER_PAGE,
+                    categories=categories,
+                    tags=tags,
+                    query=query,
+                    order_by=order_by,
+                    direction=direction,
+                )
+            )
+            if stable:
+                return found
+        warnings.warn(
+            f"the workflow library changed while it was listed ({_ATTEMPTS} times): "
+            f"this listing may miss workflows saved meanwhile",
+            LibraryChangedWarning,
+            stacklevel=2,
+        )
+        return found
+
+    async def _pages(self, page_call: Callable[..., Call]) -> tuple[ListItems, bool]:
+        """Every page (``page_call(page=n)``), each workflow once (by id); False when the total
+        changed between pages, so an offset page may have skipped one."""
+        found: dict[str, WorkflowListItem] = {}
+        total: int | None = None
+        stable = True
         page = 0
         while True:
-            call = api.list_workflows_call(
-                page=page,
-                per_page=_PER_PAGE,
-                categories=categories,
-                tags=tags,
-                query=query,
-                order_by=order_by,
-                direction=direction,
-            )
-            answer = WorkflowPage.model_validate(await self._conn.json(call))
-            found.extend(answer.items)
+            answer = WorkflowPage.model_validate(await self._conn.json(page_call(page=page)))
+            if total is not None and answer.total != total:
+                stable = False
+            total = answer.total
+            for item in answer.items:
+                found.setdefault(item.workflow_id, item)
             page += 1
             if page >= answer.pages or not answer.items:
-                return found
+                return builtins.list(found.values()), stable
 
     async def get(self, workflow_id: str) -> WorkflowRecord:
         """A saved workflow; NotFound when the library has none of that id."""

@@ -12,6 +12,7 @@ import pathlib
 from collections.abc import Callable
 from typing import Any
 
+from ivk_runtime.api.model_types import ModelInfo
 from ivk_runtime.events import ProgressEvent
 from ivk_runtime.client.results import RunResult, build_result
 from ivk_runtime.client.submission import Submission
@@ -36,6 +37,13 @@ def load_schema() -> SchemaIndex:
     return SchemaIndex.from_file(REPO / "codegen" / "schemas" / "invokeai-6.14.2.json")
 
 
+class FakeModels(list[dict[str, Any]]):
+    """The core's ``client.models`` over server records: ``list()`` answers ModelInfo."""
+
+    def list(self, **filters: Any) -> Any:
+        return [ModelInfo.model_validate(m) for m in self]
+
+
 class FakeClient:
     """The core client's methods the seed layer uses, answering from captures."""
 
@@ -45,13 +53,21 @@ class FakeClient:
             final_item if final_item is not None else load("queue_item_completed.json")
         )
         self.calls: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
-        self.models: list[dict[str, Any]] = []
+        self.models = []  # the core's models area (``client.models.list()``), from dicts
         self.boards: list[dict[str, Any]] = [load("board_create_response.json")]
         self.images: dict[str, list[str]] = {
             "none": ["u1.png"],
             self.boards[0]["board_id"]: ["b1.png"],
         }
         self.wait_raises: Exception | None = None
+
+    @property
+    def models(self) -> FakeModels:
+        return self._models
+
+    @models.setter
+    def models(self, records: list[dict[str, Any]]) -> None:
+        self._models = FakeModels(copy.deepcopy(records))
 
     def _log(self, name: str, *args: Any, **kwargs: Any) -> None:
         self.calls.append((name, args, kwargs))

@@ -207,12 +207,13 @@ def test_core_plugin_registered_again_does_not_outrank_the_schema(plugins: None)
 # --- sync_dnn_model with IvkDnnModel --------------------------------------------------------
 
 
-def test_sync_accepts_ivk_dnn_models(fake: FakeClient) -> None:
+def test_sync_reads_the_cores_model_list_not_the_seeds(fake: FakeClient) -> None:
     wf = WorkflowRepository(fake).create_workflow(WorkflowDefinition.from_file(SDXL))
-    fake.models = [  # type: ignore[list-item]
-        IvkDnnModel(key="server-key", name="juggernautXL_v9Rundiffusionphoto2", base="sdxl", type="main", hash="h")
+    fake.models = [
+        IvkDnnModel(key="server-key", name="juggernautXL_v9Rundiffusionphoto2", base="sdxl", type="main", hash="h").model_dump(mode="json")
     ]
     [(old, new)] = wf.sync_dnn_model(by_name=True)
+    assert "list_models" not in fake.names()  # the seed's objects map unknown bases to "unknown"
     assert (new.key, new.base, wf.get_input_value(0).key) == ("server-key", "sdxl", "server-key")  # type: ignore[attr-defined]
 
 

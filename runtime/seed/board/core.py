@@ -9,6 +9,7 @@ from ...client.boards_async import AsyncBoards
 from ...client.boards_sync import Boards
 from ...client.images_sync import Images
 from ...client.sync_client import InvokeAIClient
+from .._core import core_holder
 
 __all__ = ["areas", "base_url", "core_client"]
 
@@ -16,15 +17,10 @@ __all__ = ["areas", "base_url", "core_client"]
 def core_client(client: Any) -> InvokeAIClient:
     """The synchronous core client; TypeError for an async client (board handles block, as the
     seed's did) or for something that is not a client."""
-    for holder in (client, getattr(client, "core", None), getattr(client, "_core", None)):
-        if isinstance(getattr(holder, "boards", None), AsyncBoards):
-            raise TypeError(
-                "board handles block: give them the synchronous InvokeAIClient "
-                "(or use the async client's client.boards / client.images directly)"
-            )
-        if isinstance(holder, InvokeAIClient):
-            return holder
-    raise TypeError(f"a board repository needs an InvokeAIClient, not {type(client).__name__}")
+    holder = core_holder(client, "boards", Boards, AsyncBoards, "board handles")
+    if not isinstance(holder, InvokeAIClient):
+        raise TypeError(f"a board repository needs an InvokeAIClient, not {type(client).__name__}")
+    return holder
 
 
 def areas(client: Any) -> tuple[Boards, Images]:

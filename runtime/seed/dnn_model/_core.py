@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...client.models_async import AsyncModels
 from ...client.models_sync import Models
+from .._core import core_holder
 
 __all__ = ["core_models"]
 
 
 def core_models(client: Any) -> Models:
-    area = getattr(client, "models", None)
-    if not isinstance(area, Models):
-        raise TypeError(
-            f"the model repository needs the synchronous InvokeAIClient (its client.models), "
-            f"not {type(client).__name__}; with AsyncInvokeAIClient use 'await client.models...'"
-        )
+    area: Models = core_holder(client, "models", Models, AsyncModels, "model repositories").models
     return area

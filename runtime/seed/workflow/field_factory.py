@@ -32,7 +32,7 @@ from ..fields import (
     IvkStringField,
 )
 
-__all__ = ["build_field", "field_schema", "input_field", "is_required"]
+__all__ = ["build_field", "field_schema", "input_field", "is_required", "takes_null"]
 
 
 def node_field_json(workflow: Workflow, node_id: str, field_name: str) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -70,6 +70,15 @@ def field_schema(schema: SchemaIndex, node_type: str, field_name: str) -> dict[s
 def is_required(schema: SchemaIndex, node_type: str, field_name: str) -> bool:
     prop = field_schema(schema, node_type, field_name)
     return bool(prop and prop.get("orig_required"))
+
+
+def takes_null(schema: SchemaIndex | None, node_type: str, field_name: str) -> bool:
+    """Whether the node field may be sent as null: optional, with a null alternative."""
+    prop = field_schema(schema, node_type, field_name) if schema is not None else None
+    if not prop or prop.get("orig_required"):
+        return False
+    options = prop.get("anyOf") or [prop]
+    return any(isinstance(o, dict) and o.get("type") == "null" for o in options)
 
 
 def build_field(schema: SchemaIndex, inp: FormInput, source: str) -> IvkField[Any]:

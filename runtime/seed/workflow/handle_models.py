@@ -9,25 +9,24 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ...workflow import Workflow
+from .._dispatch import call
 from ..fields import IvkModelIdentifierField
 from .inputs import IvkWorkflowInput
 from .model_sync import ModelReference, find_model_references, sync_references
 
-__all__ = ["model_dicts", "sync_models"]
+__all__ = ["installed_models", "sync_models"]
 
 ModelPair = tuple[IvkModelIdentifierField, IvkModelIdentifierField]
 
 
-def model_dicts(models: Sequence[Any]) -> list[Mapping[str, Any]]:
-    """The installed models as the server's JSON: the core lists dicts, the seed's client
-    model objects (``client.list_models`` is both clients' name)."""
-    out: list[Mapping[str, Any]] = []
-    for m in models:
-        if isinstance(m, Mapping):
-            out.append(m)
-        elif hasattr(m, "model_dump"):
-            out.append(m.model_dump(mode="json"))
-    return out
+def installed_models(client: Any) -> list[Mapping[str, Any]]:
+    """The server's installed models as its JSON, from the core's ``client.models.list()``:
+    the seed's model objects map a base they do not know to "unknown", and a reference synced
+    from them would name a base the server has never heard of."""
+    area = getattr(getattr(client, "core", client), "models", None)
+    if area is None or not hasattr(area, "list"):
+        raise TypeError(f"sync_dnn_model needs the core client's models area, not {type(client).__name__}")
+    return [{**m.data(), **m.identifier()} for m in call(area, "list")]
 
 
 def sync_models(

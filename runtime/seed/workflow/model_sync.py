@@ -3,7 +3,8 @@
 A workflow exported elsewhere names models by key, which differs between installs. The seed
 re-pointed each reference to an installed model: by hash, then name, then base. Differences
 here, on purpose: the key counts too (same key is the same model); a name or base match must
-have the same model type (a VAE never replaces a main model); and ``submodel_type`` is kept.
+have the same model type (a VAE never replaces a main model); a name match the same base too
+(a model of another base is never picked silently); and ``submodel_type`` is kept.
 """
 
 from __future__ import annotations
@@ -63,9 +64,12 @@ def match_model(
                 return hit
     same_type = [m for m in models if m.get("type") == ref.get("type")]
     if by_name and ref.get("name"):
-        named = [m for m in same_type if m.get("name") == ref["name"]]
-        # Several installs may share a name: the one with the same base is meant.
-        named.sort(key=lambda m: (m.get("base") != ref.get("base"), str(m.get("key"))))
+        # Same name AND base: an sdxl reference never moves to an sd-1 model of its name (1.1.1's
+        # docs promise "compatibility"; a model of another base would fail the run or worse).
+        named = sorted(
+            (m for m in same_type if m.get("name") == ref["name"] and _same_base(m, ref)),
+            key=lambda m: str(m.get("key")),
+        )
         if named:
             return named[0]
     if by_base and ref.get("base") not in (None, "", "any"):
@@ -76,6 +80,11 @@ def match_model(
         if based:
             return based[0]
     return None
+
+
+def _same_base(model: Mapping[str, Any], ref: Mapping[str, Any]) -> bool:
+    """One base, or a reference that names none ("any" fits every base)."""
+    return ref.get("base") in (None, "", "any") or model.get("base") == ref.get("base")
 
 
 def identifier_of(model: Mapping[str, Any], old: Mapping[str, Any]) -> dict[str, Any]:

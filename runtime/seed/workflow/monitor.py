@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import logging
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ...errors import RunCanceled, RunFailed, RunTimeout
+from ...errors import RunTimeout
 from ...events import ProgressEvent
 from .._dispatch import acall, is_async_client
 from .results import TERMINAL_STATUSES, QueueItem
+from .run_wait import await_item, wait_item
 
 __all__ = ["Callbacks", "EventCallback", "Monitor", "event_dict", "listen"]
 
@@ -33,6 +35,7 @@ EVENT_NAMES = {
     "error": "invocation_error",
     "status": "queue_item_status_changed",
 }
+_log = logging.getLogger(__name__)
 _CHUNK = 2.0  # a synchronous client's wait runs in a thread, in slices, so it can be stopped
 
 
@@ -99,7 +102,10 @@ class Monitor:
         self._failed_nodes: set[str | None] = set()  # whose invocation_error was handed on
         self._stop = threading.Event()
         self._loop = asyncio.get_running_loop()
+        self.callback_errors: list[BaseException] = []  # raised by callbacks, not yet reported
+        self._pending: set[asyncio.Future[Any]] = set()  # async callbacks still running
         self.task: asyncio.Task[QueueItem] = self._loop.create_task(self._run())
+        self.task.add_done_callback(self._ended)
 
     @property
     def last_status(self) -> str | None:
@@ -118,19 +124,59 @@ class Monitor:
             self._failed_nodes.add(event.node_id)
         callback = self.callbacks.for_kind(event.kind)
         if callback is not None:
-            outcome = callback(data)
-            if inspect.isawaitable(outcome):  # an async callback is run, not dropped
-                asyncio.ensure_future(outcome)
+            self._call(callback, data)
         if self.sink is not None and event.kind != "status":
             self.sink(data)  # the final status goes last, once the item is known (_run)
+
+    def _call(self, callback: EventCallback, data: dict[str, Any]) -> None:
+        """A callback's error stops neither the watch nor the loop: it is kept, and the next
+        wait raises it (``raise_errors``)."""
+        try:
+            outcome = callback(data)
+        except Exception as exc:
+            self.callback_errors.append(exc)
+            return
+        if inspect.isawaitable(outcome):  # an async callback is run, not dropped
+            future = asyncio.ensure_future(outcome)
+            self._pending.add(future)
+            future.add_done_callback(self._callback_done)
+
+    def _callback_done(self, future: asyncio.Future[Any]) -> None:
+        self._pending.discard(future)
+        if not future.cancelled() and future.exception() is not None:
+            self.callback_errors.append(future.exception())  # type: ignore[arg-type]
+
+    def _ended(self, task: asyncio.Task[QueueItem]) -> None:
+        """Looks at the watch's end, so a run submitted and never waited for still says why
+        its watch failed (the next wait raises it too)."""
+        if not task.cancelled() and task.exception() is not None:
+            _log.warning("watching queue item %s failed: %s", self.item_id, task.exception())
+
+    async def settle(self, timeout: float | None = None) -> None:
+        """Let the async callbacks still running finish, then ``raise_errors``."""
+        if self._pending:
+            await asyncio.wait(set(self._pending), timeout=timeout)
+        self.raise_errors()
+
+    def raise_errors(self) -> None:
+        """Raise the first error a callback raised (once); the others are logged."""
+        if not self.callback_errors:
+            return
+        first, *others = self.callback_errors
+        self.callback_errors = []
+        for other in others:
+            _log.warning("an event callback of queue item %s also raised: %r", self.item_id, other)
+        raise first
 
     def _from_thread(self, event: ProgressEvent) -> None:
         self._loop.call_soon_threadsafe(self._dispatch, event)
 
     async def _run(self) -> QueueItem:
+        """The item once it ended; the wait's error (a lost connection...) ends the task, and
+        whoever reads the events (``next_event``) raises it."""
         try:
             if is_async_client(self.client):
-                result = await self._wait_async()
+                result = await await_item(self.client, self.item_id, progress=self._dispatch)
             else:
                 result = await asyncio.to_thread(self._wait_blocking)
         finally:
@@ -148,21 +194,31 @@ class Monitor:
             self.sink(event_dict(ProgressEvent(self.item_id, "status", item.status, data=final)))
         return item
 
-    async def _wait_async(self) -> Any:
-        try:
-            return await self.client.wait(self.item_id, progress=self._dispatch)
-        except (RunFailed, RunCanceled) as exc:
-            return exc.result if exc.result is not None else await self.client.get_queue_item(self.item_id)
-
     def _wait_blocking(self) -> Any:
         while not self._stop.is_set():
             try:
-                return self.client.wait(self.item_id, timeout=_CHUNK, progress=self._from_thread)
+                return wait_item(self.client, self.item_id, timeout=_CHUNK, progress=self._from_thread)
             except RunTimeout:
                 continue
-            except (RunFailed, RunCanceled) as exc:
-                return exc.result if exc.result is not None else self.client.get_queue_item(self.item_id)
         return self.client.get_queue_item(self.item_id)
+
+    async def next_event(self, events: asyncio.Queue[dict[str, Any]]) -> dict[str, Any]:
+        """The next event of the sink ``events``, waiting on the queue and the watch together:
+        a watch that ended without its final event raises its error here, never hangs."""
+        while True:
+            if not events.empty():
+                return events.get_nowait()
+            if self.task.done():
+                self.task.result()  # its error, or CancelledError when stopped
+                raise RuntimeError(f"the watch of queue item {self.item_id} ended without its final event")
+            getter = asyncio.ensure_future(events.get())
+            try:
+                await asyncio.wait({getter, self.task}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                if not getter.done():
+                    getter.cancel()
+            if getter.done() and not getter.cancelled():
+                return getter.result()
 
     def stop(self) -> None:
         self._stop.set()

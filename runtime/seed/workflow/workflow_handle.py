@@ -12,19 +12,20 @@ import os
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-from ...errors import EnqueueValidationError, HTTPStatusError, RunCanceled, RunFailed, RunTimeout
+from ...errors import EnqueueValidationError, HTTPStatusError, IvkError, RunTimeout
 from ...events import ProgressEvent
 from ...graph.schema_index import SchemaIndex
 from ...workflow import FormInput, Workflow
 from .._dispatch import acall, call
 from .workflow_model import WorkflowDefinition
-from .field_factory import input_field
+from .field_factory import input_field, takes_null
 from ..fields import IvkBoardField, IvkField, IvkModelIdentifierField
 from .index_map import export_index_map, jsonpath_templates, verify_index_map
 from .inputs import IvkWorkflowInput, IvkWorkflowOutput
 from .upstream_models import build_input_jsonpath
 from .monitor import Callbacks, EventCallback, Monitor, is_terminal, listen
-from .handle_models import model_dicts, sync_models
+from .handle_models import installed_models, sync_models
+from .run_wait import ProgressCallback, await_item, finish, status_forwarder, wait_item
 from .results import (
     OutputMapping,
     QueueItem,
@@ -36,9 +37,6 @@ from .results import (
 )
 
 __all__ = ["IvkWorkflowInput", "IvkWorkflowOutput", "OutputMapping", "WorkflowHandle"]
-
-ProgressCallback = Callable[[QueueItem], None]
-
 
 class WorkflowHandle:
     def __init__(
@@ -52,6 +50,8 @@ class WorkflowHandle:
         # No client: a handle to inspect a workflow (inputs typed from its JSON), not to run.
         self._schema: SchemaIndex | None = schema
         self.inputs: list[IvkWorkflowInput] = [self._make_input(fi) for fi in self._workflow.inputs]
+        # Each field's first value: None now, where there was one, means "cleared", not "unset".
+        self._first = [i.field.to_json_value() for i in self.inputs]
         self.job: Any = None  # the seed's attribute, never set by it either
         self.uploaded_assets: list[str] = []
         self.batch_id: str | None = None
@@ -150,12 +150,25 @@ class WorkflowHandle:
         return rows
 
     def values(self) -> dict[int, Any]:
-        """Form index -> JSON value, for the inputs whose value differs from the workflow's."""
+        """Form index -> JSON value, for the inputs whose value differs from the workflow's.
+        A field never set keeps the workflow's value; one set to None (cleared) is sent as
+        null where the node takes null (submitting raises for the others)."""
         out: dict[int, Any] = {}
+        cleared = self._cleared()
         for inp, saved in zip(self.inputs, self._workflow.inputs):
             value = inp.field.to_json_value()
-            if value is not None and value != saved.value:
+            if value is None and cleared.get(inp.input_index):
+                out[inp.input_index] = None
+            elif value is not None and value != saved.value:
                 out[inp.input_index] = value
+        return out
+
+    def _cleared(self) -> dict[int, bool]:
+        """Inputs that had a value and now hold None: index -> whether the node takes null."""
+        out: dict[int, bool] = {}
+        for inp, saved, first in zip(self.inputs, self._workflow.inputs, self._first):
+            if first is not None and saved.value is not None and inp.field.to_json_value() is None:
+                out[inp.input_index] = takes_null(self._schema, inp.node_type, inp.field_name)
         return out
 
     # -------------------------------------------------------------- submitting
@@ -167,6 +180,12 @@ class WorkflowHandle:
             # The core enqueues at normal priority on the default queue, as the GUI does.
             raise NotImplementedError("only queue_id='default' and priority=0 are supported")
         problems = self.validate_inputs()
+        for index, nullable in self._cleared().items():
+            if not nullable:  # None would silently run the saved value: say so instead
+                problems.setdefault(index, []).append(
+                    "set to None, but this field takes no null: give it a value "
+                    "(the workflow saved one; it is not sent in its place)"
+                )
         if problems:
             lines = [
                 f"[{i}] {self.inputs[i].label or self.inputs[i].field_name}: {', '.join(m)}"
@@ -199,7 +218,10 @@ class WorkflowHandle:
         except (EnqueueValidationError, HTTPStatusError) as exc:
             raise WorkflowSubmissionError(f"Workflow submission failed: {exc}") from exc
         item_ids = self._record(submission)
-        self.session_id = QueueItem(call(self.client, "get_queue_item", self.item_id)).session_id
+        try:  # the run is queued: from here on nothing raises, or a retry would run it twice
+            self.session_id = QueueItem(call(self.client, "get_queue_item", self.item_id)).session_id
+        except IvkError:
+            pass  # None until the wait reads the finished item
         return self._submission(item_ids)
 
     async def submit(
@@ -234,8 +256,10 @@ class WorkflowHandle:
         except (EnqueueValidationError, HTTPStatusError) as exc:
             raise WorkflowSubmissionError(f"Workflow submission failed: {exc}") from exc
         item_ids = self._record(submission)
-        item = QueueItem(await acall(self.client, "get_queue_item", self.item_id))
-        self.session_id = item.session_id
+        try:  # queued: nothing raises from here on (see submit_sync)
+            self.session_id = QueueItem(await acall(self.client, "get_queue_item", self.item_id)).session_id
+        except IvkError:
+            pass
         return self._submission(item_ids)
 
     def _watch(self, monitor: Monitor) -> None:
@@ -249,7 +273,9 @@ class WorkflowHandle:
         """Submit, then yield the run's events as they come: first ``{"event_type":
         "submission", batch_id, session_id, item_ids, enqueued}``, then the invocation events
         (``event_type`` "invocation_started", "invocation_progress", "invocation_complete",
-        "invocation_error"), last the item's final "queue_item_status_changed"."""
+        "invocation_error"), last the item's final "queue_item_status_changed". A watch that
+        fails (the connection lost for good...) raises its error from the stream, naming the
+        queued item in ``.item_ids``; ``wait_for_completion`` may wait for it again."""
         events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         result = await self._submit(queue_id, priority, watch=True)
         yield {"event_type": "submission", **result}
@@ -257,7 +283,10 @@ class WorkflowHandle:
         self._watch(monitor)
         try:
             while True:
-                event = await events.get()
+                try:
+                    event = await monitor.next_event(events)
+                except IvkError as exc:
+                    raise exc.on_queue([str(result["batch_id"])], result["item_ids"])
                 yield event
                 if is_terminal(event):
                     return
@@ -290,22 +319,12 @@ class WorkflowHandle:
         ``timeout`` raises TimeoutError and leaves the item running."""
         item_id = self._submitted(queue_id)
         try:
-            result = call(
-                self.client,
-                "wait",
-                item_id,
-                timeout=timeout,
-                progress=_on_status(progress_callback),
-            )
+            result = wait_item(self.client, item_id, timeout=timeout, progress=status_forwarder(progress_callback))
         except RunTimeout as exc:
             raise WorkflowTimeoutError(exc.item_id, exc.timeout, exc.last_status) from exc
-        except (RunFailed, RunCanceled) as exc:
-            result = (
-                exc.result
-                if exc.result is not None
-                else call(self.client, "get_queue_item", item_id)
-            )
-        return _finish(QueueItem.of(result), raise_on_error)
+        if self._monitor is not None and self._monitor.item_id == item_id:
+            self._monitor.raise_errors()  # what its callbacks raised so far
+        return self._finish(QueueItem.of(result), raise_on_error)
 
     async def wait_for_completion(
         self,
@@ -316,33 +335,28 @@ class WorkflowHandle:
         raise_on_error: bool = True,
     ) -> QueueItem:
         """As ``wait_for_completion_sync``, awaitable; no timeout unless one is given. After
-        a ``submit`` with events this awaits that watch (its callbacks keep firing)."""
+        a ``submit`` with events this awaits that watch (its callbacks keep firing, async ones
+        are awaited); an error a callback raised, or the watch's own, is raised here."""
         item_id = self._submitted(queue_id)
         monitor = self._monitor
         if monitor is not None and monitor.item_id == item_id and not monitor.task.cancelled():
-            monitor.status = _on_status(progress_callback)
+            monitor.status = status_forwarder(progress_callback)
             try:
                 item = await asyncio.wait_for(asyncio.shield(monitor.task), timeout)
             except asyncio.TimeoutError as exc:
                 raise WorkflowTimeoutError(item_id, timeout or 0.0, monitor.last_status) from exc
-            return _finish(item, raise_on_error)
+            await monitor.settle(timeout)
+            return self._finish(item, raise_on_error)
         try:
-            result = await acall(
-                self.client,
-                "wait",
-                item_id,
-                timeout=timeout,
-                progress=_on_status(progress_callback),
-            )
+            result = await await_item(self.client, item_id, timeout=timeout, progress=status_forwarder(progress_callback))
         except RunTimeout as exc:
             raise WorkflowTimeoutError(exc.item_id, exc.timeout, exc.last_status) from exc
-        except (RunFailed, RunCanceled) as exc:
-            result = (
-                exc.result
-                if exc.result is not None
-                else await acall(self.client, "get_queue_item", item_id)
-            )
-        return _finish(QueueItem.of(result), raise_on_error)
+        return self._finish(QueueItem.of(result), raise_on_error)
+
+    def _finish(self, item: QueueItem, raise_on_error: bool) -> QueueItem:
+        if self.session_id is None and item.item_id == self.item_id:
+            self.session_id = item.session_id  # not known at submit when that read failed
+        return finish(item, raise_on_error)
 
     def get_queue_item(self, queue_id: str = "default") -> QueueItem | None:
         if self.item_id is None:
@@ -380,7 +394,7 @@ class WorkflowHandle:
         unmatched raises ValueError and changes nothing. Returns (old, new) for each reference
         changed. Only this handle's copy changes, never the definition or the caller's data.
         """
-        models = model_dicts(call(self.client, "list_models"))
+        models = installed_models(self.client)
         self._workflow, changed = sync_models(self._workflow, self.inputs, models, by_name, by_base)
         return changed
 
@@ -392,24 +406,3 @@ class WorkflowHandle:
 def _attr(obj: Any, name: str) -> Any:
     """A field of the core's Submission (an object; a mapping accepted too)."""
     return obj[name] if isinstance(obj, dict) else getattr(obj, name)
-
-
-def _on_status(callback: ProgressCallback | None) -> Callable[[ProgressEvent], None] | None:
-    """The core reports many kinds of progress; the seed's callback saw the queue item at
-    each status change, so only those pass, as a dict with at least ``status``."""
-    if callback is None:
-        return None
-
-    def forward(event: ProgressEvent) -> None:
-        if event.kind == "status":
-            callback(QueueItem({**event.data, "item_id": event.item_id, "status": event.status}))
-
-    return forward
-
-
-def _finish(item: QueueItem, raise_on_error: bool) -> QueueItem:
-    if raise_on_error and item.status == "failed":
-        raise WorkflowExecutionError(item)
-    if raise_on_error and item.status == "canceled":
-        raise WorkflowCanceledError(item)
-    return item

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pathlib
 from typing import Any
 
-from ...errors import NotFound
+from ...errors import AmbiguousWorkflowName, NotFound
 from ...graph.schema_index import SchemaIndex
 from .._dispatch import acall, call, is_async_client
 from .workflow_handle import WorkflowHandle
@@ -98,7 +98,8 @@ class WorkflowRepository:
     def upload_workflow(self, definition: WorkflowDefinition, overwrite: bool = False) -> str:
         """Save ``definition`` to the server's library; its new id. A saved workflow of the
         same name (among the user's, not InvokeAI's own) raises ValueError, or is replaced in
-        place (same id) with ``overwrite``."""
+        place (same id) with ``overwrite``; several of that name raise AmbiguousWorkflowName
+        (a ValueError) naming their ids, and none is replaced."""
         library = self._workflows()
         same_name = [
             item
@@ -108,6 +109,8 @@ class WorkflowRepository:
         if same_name:
             if not overwrite:
                 raise ValueError(f"Workflow '{definition.name}' already exists")
+            if len(same_name) > 1:  # which one is meant is not ours to guess
+                raise AmbiguousWorkflowName(definition.name, [i.workflow_id for i in same_name])
             return str(library.update(same_name[0].workflow_id, definition.workflow).workflow_id)
         return str(library.create(definition.workflow).workflow_id)
 

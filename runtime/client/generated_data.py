@@ -8,20 +8,18 @@ import inspect
 import json
 import pathlib
 import textwrap
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import TypeAdapter
 
-if TYPE_CHECKING:
-    from .generated import GeneratedWorkflow
-
 __all__ = ["from_dict", "json_schema", "to_dict"]
 
-_W = TypeVar("_W", bound="GeneratedWorkflow")
+# A generated workflow class (its module, generated.py, calls these: no import back to it).
+_W = TypeVar("_W")
 _FILE_KINDS = ("image", "video")  # inputs whose local files upload: a path is not a server name
 
 
-def json_schema(cls: type[GeneratedWorkflow]) -> dict[str, Any]:
+def json_schema(cls: type[Any]) -> dict[str, Any]:
     """The dataclass's JSON schema (names, types, bounds, choices, defaults), each property
     described by its attribute's docstring."""
     schema: dict[str, Any] = TypeAdapter(cls).json_schema()
@@ -47,7 +45,7 @@ def _attribute_docs(cls: type) -> dict[str, str]:
     return docs
 
 
-def to_dict(obj: GeneratedWorkflow) -> dict[str, Any]:
+def to_dict(obj: Any) -> dict[str, Any]:
     """Attribute -> a JSON value. A local file of an image or video input is ``{"path": ...}``,
     so that it comes back as a file to upload, not as the name of an image on the server."""
     data: dict[str, Any] = TypeAdapter(type(obj)).dump_python(obj, mode="json")
@@ -71,12 +69,12 @@ def from_dict(cls: type[_W], data: Any) -> _W:
     if not isinstance(data, dict):
         raise TypeError(f"{cls.__name__}.from_dict takes a dict, not {type(data).__name__}")
     plain, paths = dict(data), {}
-    for spec in cls.input_specs():
+    for spec in cls.input_specs():  # type: ignore[attr-defined]
         if spec.kind in _FILE_KINDS and spec.attribute in plain:
             plain[spec.attribute], found = _unmark_paths(plain[spec.attribute])
             if found:
                 paths[spec.attribute] = found
-    obj = TypeAdapter(cls).validate_json(json.dumps(plain))
+    obj: _W = TypeAdapter(cls).validate_json(json.dumps(plain))
     for attribute, value in paths.items():
         setattr(obj, attribute, value)  # validated again: a Path is what the type takes
     return obj

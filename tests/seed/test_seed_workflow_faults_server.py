@@ -6,6 +6,8 @@ ambiguous overwrite is refused."""
 from __future__ import annotations
 
 import asyncio
+import pathlib
+import sys
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -15,6 +17,10 @@ from seed_fakes import REPO
 
 from ivk_runtime.errors import AmbiguousWorkflowName, ServerUnreachable
 from ivk_runtime.seed import InvokeAIClient, WorkflowDefinition, WorkflowHandle
+
+sys.path.insert(0, str(REPO / "tests" / "runtime"))
+from embedding_file import write_embedding  # noqa: E402
+from wfbuild import workflow  # noqa: E402
 
 pytestmark = pytest.mark.server
 
@@ -94,3 +100,28 @@ def test_overwrite_refuses_several_workflows_of_the_name(client: InvokeAIClient)
     finally:
         for i in ids:
             client.workflows.delete(i)
+
+
+def test_sync_writes_the_servers_identifier_of_an_installed_embedding(
+    client: InvokeAIClient, tmp_path: pathlib.Path
+) -> None:
+    embedding = write_embedding(tmp_path / f"ivk_seed_sync_{uuid.uuid4().hex[:8]}.safetensors")
+    job = client.models.install(embedding, inplace=True).wait(60)
+    assert job.model is not None
+    try:
+        stale = {"key": "exported-elsewhere", "hash": "blake3:other", "name": embedding.stem,
+                 "base": "sd-1", "type": "embedding"}
+        other_base = {**stale, "base": "sdxl"}  # same name, another base: never re-pointed
+        wf = workflow([("m", "model_identifier", {"model": stale}), ("x", "model_identifier", {"model": other_base})],
+                      form=[("m", "model")])
+        handle = client.create_workflow(WorkflowDefinition.from_dict(wf.data))
+        with pytest.raises(ValueError, match="node 'x'"):
+            handle.sync_dnn_model(by_name=True, by_base=False)
+        wf = workflow([("m", "model_identifier", {"model": stale})], form=[("m", "model")])
+        handle = client.create_workflow(WorkflowDefinition.from_dict(wf.data))
+        [(old, new)] = handle.sync_dnn_model(by_name=True, by_base=False)
+        assert old.key == "exported-elsewhere"
+        assert {k: getattr(new, k) for k in ("key", "hash", "name", "base", "type")} == job.model.identifier()
+        assert handle.get_input_value(0).key == job.model.key  # type: ignore[attr-defined]
+    finally:
+        client.models.delete(job.model.key)

@@ -295,6 +295,12 @@ class ModelAlreadyInstalled(ModelInstallFailed):
     """The install failed because a model with that path or source is installed already."""
 
 
+class ModelInstallStatusUnknown(ModelInstallFailed):
+    """A model install job is in a status this client does not know (``status`` is the
+    server's word, from an InvokeAI newer than this client): it may have ended, so waiting
+    stops here rather than wait for a status that may never come."""
+
+
 class ModelInstallTimeout(IvkError):
     """A model install job was not done within ``timeout`` seconds (it goes on on the server)."""
 
@@ -314,6 +320,39 @@ class AmbiguousModel(IvkError):
     def __init__(self, what: str, keys: list[str]) -> None:
         self.keys = keys
         super().__init__(f"{len(keys)} models fit {what}: keys {keys}; give the base and type too")
+
+
+class UnexpectedAnswer(ServerError):
+    """An answer of the wrong shape (a list where a mapping belongs, a count missing...):
+    ``endpoint`` is what was asked; nothing is guessed from such an answer."""
+
+    def __init__(self, endpoint: str, expected: str, got: object) -> None:
+        self.endpoint = endpoint
+        self.expected = expected
+        super().__init__(f"{endpoint} answered {got!r:.200}, not {expected}")
+
+
+class QueuePaused(IvkError):
+    """Waiting for an idle queue whose processor is paused: its ``pending`` items never start
+    (``queue.resume()`` starts them)."""
+
+    def __init__(self, queue_id: str, pending: int) -> None:
+        self.queue_id = queue_id
+        self.pending = pending
+        super().__init__(
+            f"queue {queue_id!r} is paused with {pending} pending item(s): it will not become "
+            f"idle until resumed (queue.resume())"
+        )
+
+
+class RetryCopiesMissing(ServerError):
+    """The server retried items but their new copies were not found on the queue (deleted
+    meanwhile?): ``item_ids`` the retried ids without a copy, ``found`` old -> new of the rest."""
+
+    def __init__(self, missing: list[int], found: dict[int, int]) -> None:
+        self.missing = missing
+        self.found = found
+        super().__init__(f"queue items {missing} were retried but no copy of them was found")
 
 
 class AmbiguousBoardName(IvkError):

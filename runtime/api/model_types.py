@@ -23,8 +23,10 @@ __all__ = [
     "ModelInfo",
 ]
 
+# "unknown": a status newer than this client (``InstallJob.server_status`` is the server's word)
 InstallStatus = Literal[
-    "waiting", "downloading", "downloads_done", "running", "paused", "completed", "error", "cancelled"
+    "waiting", "downloading", "downloads_done", "running", "paused", "completed", "error", "cancelled",
+    "unknown",
 ]
 TERMINAL_INSTALL_STATUSES: frozenset[str] = frozenset({"completed", "error", "cancelled"})
 HFTokenStatus = Literal["valid", "invalid", "unknown"]
@@ -89,6 +91,12 @@ class InstallJob(BaseModel):
     @property
     def failed(self) -> bool:
         return self.status in ("error", "cancelled")
+
+    @property
+    def server_status(self) -> str:
+        """The status as the server wrote it (differs from ``status`` when that is "unknown")."""
+        raw = self.raw.get("status")
+        return raw if isinstance(raw, str) and raw else self.status
 
     @property
     def already_installed(self) -> bool:

@@ -11,7 +11,13 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any, get_args
 
-from ..errors import HTTPStatusError, ModelAlreadyInstalled, ModelInstallFailed
+from ..errors import (
+    HTTPStatusError,
+    ModelAlreadyInstalled,
+    ModelInstallFailed,
+    ModelInstallStatusUnknown,
+    UnexpectedAnswer,
+)
 from .call import Call, segment
 from .model_types import CacheStats, FoundModel, HFTokenStatus, InstallJob, InstallStatus, ModelInfo
 
@@ -70,9 +76,16 @@ def list_models_call(
     return Call("GET", f"{_V2}/", params=params or None, idempotent=True)
 
 
+def _records(endpoint: str, what: str, data: Any) -> list[dict[str, Any]]:
+    """Every entry of a listing, each a mapping: anything else is ``UnexpectedAnswer``."""
+    if not isinstance(data, list) or not all(isinstance(d, dict) for d in data):
+        raise UnexpectedAnswer(endpoint, f"a list of {what}", data)
+    return [dict(d) for d in data]
+
+
 def parse_models(data: Any) -> list[dict[str, Any]]:
-    models = data.get("models", []) if isinstance(data, dict) else data
-    return [dict(m) for m in models or [] if isinstance(m, dict)]
+    models = data.get("models") if isinstance(data, dict) else data
+    return _records("GET /api/v2/models/", "model records", models)
 
 
 def parse_model_infos(data: Any) -> list[ModelInfo]:
@@ -140,15 +153,15 @@ def prune_install_jobs_call() -> Call:
 
 
 def parse_job(data: Any) -> InstallJob:
-    if not isinstance(data, dict):
-        raise ValueError(f"not an install job: {data!r:.200}")
+    if not isinstance(data, dict) or not isinstance(data.get("id"), int):
+        raise UnexpectedAnswer("an install job request", "an install job", data)
     source, source_type = _source_of(data.get("source"))
     config_out = data.get("config_out")
     status = data.get("status") or "waiting"
     return InstallJob(
         id=int(data["id"]),
-        # A status newer than this client is not an end: keep waiting (``raw`` has it).
-        status=status if status in _STATUSES else "running",
+        # A status newer than this client: "unknown" (``server_status`` has the server's word).
+        status=status if status in _STATUSES else "unknown",
         source=source,
         source_type=source_type,
         inplace=bool(data.get("inplace")),
@@ -164,7 +177,7 @@ def parse_job(data: Any) -> InstallJob:
 
 
 def parse_jobs(data: Any) -> list[InstallJob]:
-    return [parse_job(j) for j in data or [] if isinstance(j, dict)]
+    return [parse_job(j) for j in _records("GET /api/v2/models/install", "install jobs", data)]
 
 
 def _source_of(source: Any) -> tuple[str, str]:
@@ -188,7 +201,7 @@ def scan_folder_call(path: str | None) -> Call:
 
 
 def parse_found(data: Any) -> list[FoundModel]:
-    return [FoundModel.model_validate(f) for f in data or [] if isinstance(f, dict)]
+    return [FoundModel.model_validate(f) for f in _records("scan_folder", "found models", data)]
 
 
 def stats_call() -> Call:
@@ -233,7 +246,12 @@ def server_reason(error: HTTPStatusError) -> str:
 
 
 def install_failure(job: InstallJob) -> ModelInstallFailed | None:
-    """The error a finished job ended with, or None when it completed (or is not done)."""
+    """The error a finished job ended with, or None when it completed (or is not done); a
+    status this client does not know is ``ModelInstallStatusUnknown`` (waiting stops there)."""
+    if job.status == "unknown":  # not known to be running: stop, and say what it is
+        return ModelInstallStatusUnknown(
+            job.id, job.source, job.server_status, job.error, job.error_reason, job.error_traceback, job
+        )
     if not job.failed:
         return None
     kind = ModelAlreadyInstalled if job.already_installed else ModelInstallFailed

@@ -15,6 +15,7 @@ from ..errors import (
     HTTPStatusError,
     QueueItemNotFound,
     ServerError,
+    UnexpectedAnswer,
 )
 from .call import Call, parse_json, segment
 
@@ -289,7 +290,9 @@ def action_call(queue_id: str, action: str, *, destination: str | None = None) -
 def parse_count(action: str, data: Any) -> int:
     """How many items an ACTIONS call canceled or deleted."""
     value = data.get(ACTIONS[action]) if isinstance(data, dict) else None
-    return int(value) if isinstance(value, int) else 0
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise UnexpectedAnswer(action, f"a mapping with an integer {ACTIONS[action]!r}", data)
+    return value
 
 
 def processor_call(queue_id: str, *, run: bool) -> Call:

@@ -8,6 +8,7 @@ from typing import Any
 
 from .call import Call, segment
 from .queue import SUMMARY_CHUNK
+from ..errors import RetryCopiesMissing, UnexpectedAnswer
 from .queue_types import STATUSES, QueueItemInfo, parse_item
 
 __all__ = ["check_statuses", "items_by_ids", "list_items", "retry_items"]
@@ -51,7 +52,9 @@ def list_items(
     if not isinstance(listing, dict) or "item_ids" not in listing:  # before 6.8
         params = {"destination": destination} if destination is not None else None
         everything = yield Call("GET", f"/api/v1/queue/{q}/list_all", params=params, idempotent=True)
-        items = sorted((parse_item(i) for i in everything or []), key=lambda i: i.item_id)
+        if not isinstance(everything, list):
+            raise UnexpectedAnswer("list_all", "a list of queue items", everything)
+        items = sorted((parse_item(i, "list_all") for i in everything), key=lambda i: i.item_id)
         items = [i for i in items if wanted is None or i.status in wanted]
         return (items[::-1] if newest_first else items)[offset:end]
     # by id (the order of creation): the server's order puts one batch's items ascending
@@ -69,7 +72,7 @@ def list_items(
             )  # fmt: skip
             if not isinstance(summaries, list):  # 6.8 has no summaries: whole items
                 summaries = yield _items_by_ids(q, chunk)
-                found.update((i.item_id, i) for i in map(parse_item, summaries or []))
+                found.update((i.item_id, i) for i in _parsed(summaries))
             by_id = {int(s.get("item_id", -1)): s for s in summaries if isinstance(s, dict)}
             chosen += [
                 i for i in chunk if i in by_id
@@ -89,8 +92,14 @@ def items_by_ids(queue_id: str, item_ids: list[int]) -> Generator[Call, Any, lis
     found: dict[int, QueueItemInfo] = {}
     for start in range(0, len(item_ids), ITEMS_CHUNK):
         answer = yield _items_by_ids(segment(queue_id), item_ids[start : start + ITEMS_CHUNK])
-        found.update((i.item_id, i) for i in map(parse_item, answer or []))
+        found.update((i.item_id, i) for i in _parsed(answer))
     return [found[i] for i in dict.fromkeys(item_ids) if i in found]
+
+
+def _parsed(answer: Any) -> list[QueueItemInfo]:
+    if not isinstance(answer, list):
+        raise UnexpectedAnswer("items_by_ids", "a list of queue items", answer)
+    return [parse_item(i, "items_by_ids") for i in answer]
 
 
 def _items_by_ids(q: str, ids: list[int]) -> Call:
@@ -99,25 +108,41 @@ def _items_by_ids(q: str, ids: list[int]) -> Call:
     )
 
 
-RETRY_LOOK = 50  # newest items looked through, beyond the retried ones, for their copies
-
-
-def retry_items(queue_id: str, item_ids: list[int]) -> Generator[Call, Any, list[int]]:
-    """Enqueue failed or canceled items again: the new items' ids, in the order of the items
-    retried (the server answers with the old ids; each copy names its ``retried_from_item_id``)."""
+def retry_items(queue_id: str, item_ids: list[int]) -> Generator[Call, Any, dict[int, int]]:
+    """Enqueue failed or canceled items again: ``{old id: new id}`` for each item the server
+    retried (one it would not retry, e.g. a completed one, is no key). Each copy names its
+    ``retried_from_item_id``; copies are looked for among the items newer than the queue's
+    newest before the retry, however many. ``RetryCopiesMissing`` names a retried id
+    without a copy."""
     q = segment(queue_id)
+    before = yield from _ids(q, "DESC")
+    newest_before = before[0] if before else 0
     answer = yield Call(
         "PUT", f"/api/v1/queue/{q}/retry_items_by_id", json_body=[int(i) for i in item_ids]
     )
-    retried = [int(i) for i in (answer or {}).get("retried_item_ids") or []]
+    if not isinstance(answer, dict) or not isinstance(answer.get("retried_item_ids"), list):
+        raise UnexpectedAnswer("retry_items_by_id", "a mapping with 'retried_item_ids'", answer)
+    retried = [int(i) for i in answer["retried_item_ids"]]
     if not retried:
-        return []
-    listing = yield Call("GET", f"/api/v1/queue/{q}/item_ids", params={"order_dir": "DESC"}, idempotent=True)
-    newest = sorted((int(i) for i in listing.get("item_ids") or []), reverse=True)
-    copies = yield from items_by_ids(queue_id, newest[: len(retried) + RETRY_LOOK])
-    new_of = {}
-    for item in sorted(copies, key=lambda i: i.item_id):
-        source = item.raw.get("retried_from_item_id")
-        if isinstance(source, int) and source in retried and item.item_id > source:
-            new_of[source] = item.item_id  # the newest copy of each
-    return [new_of[i] for i in retried if i in new_of]
+        return {}
+    newer = [i for i in (yield from _ids(q, "ASC")) if i > newest_before]
+    new_of: dict[int, int] = {}
+    for start in range(0, len(newer), ITEMS_CHUNK):
+        copies = yield from items_by_ids(queue_id, newer[start : start + ITEMS_CHUNK])
+        for item in copies:  # ascending: the first copy after the retry is ours
+            source = item.raw.get("retried_from_item_id")
+            if isinstance(source, int) and source in retried and source not in new_of:
+                new_of[source] = item.item_id
+        if len(new_of) == len(set(retried)):
+            break
+    missing = [i for i in retried if i not in new_of]
+    if missing:
+        raise RetryCopiesMissing(missing, new_of)
+    return {i: new_of[i] for i in retried}
+
+
+def _ids(q: str, order: str) -> Generator[Call, Any, list[int]]:
+    listing = yield Call("GET", f"/api/v1/queue/{q}/item_ids", params={"order_dir": order}, idempotent=True)
+    if not isinstance(listing, dict) or not isinstance(listing.get("item_ids"), list):
+        raise UnexpectedAnswer("item_ids", "a mapping with 'item_ids'", listing)
+    return sorted((int(i) for i in listing["item_ids"]), reverse=order == "DESC")

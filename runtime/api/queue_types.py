@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import UnexpectedAnswer
+
 __all__ = [
     "TERMINAL_STATUSES",
     "BatchStatus",
@@ -190,8 +192,11 @@ class QueueItemInfo:
         return s if isinstance(s, Mapping) else None
 
 
-def parse_item(data: Any) -> QueueItemInfo:
-    d = data if isinstance(data, Mapping) else {}
+def parse_item(data: Any, endpoint: str = "a queue item request") -> QueueItemInfo:
+    """A queue item; an answer that is no item (no mapping, no id) is ``UnexpectedAnswer``."""
+    if not isinstance(data, Mapping) or _opt_int(data.get("item_id")) is None:
+        raise UnexpectedAnswer(endpoint, "a queue item", data)
+    d = data
     values = d.get("field_values")
     return QueueItemInfo(
         item_id=_int(d, "item_id"),

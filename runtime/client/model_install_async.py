@@ -16,7 +16,8 @@ from ..api import models
 from ..api.connection_async import AsyncConnection
 from ..api.model_types import InstallJob
 from ..concurrency import async_sleep
-from ..errors import HTTPStatusError, ModelInstallTimeout, NotFound
+from ..api.missing import as_not_found
+from ..errors import HTTPStatusError, ModelInstallTimeout
 
 __all__ = ["AsyncModelInstall"]
 
@@ -43,9 +44,7 @@ class AsyncModelInstall:
         try:
             data = await self._conn.json(call)
         except HTTPStatusError as exc:
-            if exc.status == 404:
-                raise NotFound("install job", str(self.job.id), call.method, exc.url, exc.status, exc.body) from exc
-            raise
+            raise as_not_found(exc, "install job", str(self.job.id)) from exc
         self.job = models.parse_job(data)
         return self.job
 
@@ -58,7 +57,8 @@ class AsyncModelInstall:
     ) -> InstallJob:
         """Wait until the job is done and return it, completed (``job.model`` is the installed
         model). Raises ``ModelInstallFailed`` with the server's reason if it ended in error
-        (``ModelAlreadyInstalled`` for a duplicate) or was cancelled, and ``ModelInstallTimeout``
+        (``ModelAlreadyInstalled`` for a duplicate) or was cancelled, ``ModelInstallStatusUnknown``
+        at once for a status this client does not know, and ``ModelInstallTimeout``
         after ``timeout`` seconds (None: no limit; the job goes on either way).
         ``progress`` is called with the job each time its status or byte count changes."""
         deadline = None if timeout is None else time.monotonic() + timeout
@@ -69,7 +69,7 @@ class AsyncModelInstall:
             if progress is not None and (job.status, job.bytes) != seen:
                 seen = (job.status, job.bytes)
                 progress(job)
-            if job.done:
+            if job.done or job.status == "unknown":
                 failure = models.install_failure(job)
                 if failure is not None:
                     raise failure
@@ -89,8 +89,6 @@ class AsyncModelInstall:
         call = models.cancel_install_call(self.job.id)
         try:
             await self._conn.json(call)
-        except HTTPStatusError as exc:
-            if exc.status in (404, 415):  # 415: "No job with id N known"
-                raise NotFound("install job", str(self.job.id), call.method, exc.url, exc.status, exc.body) from exc
-            raise
+        except HTTPStatusError as exc:  # 415: "No job with id N known"
+            raise as_not_found(exc, "install job", str(self.job.id), (404, 415)) from exc
         return await self.refresh()

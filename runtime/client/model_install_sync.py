@@ -17,7 +17,8 @@ from ..api import models
 from ..api.connection_sync import Connection
 from ..api.model_types import InstallJob
 from ..concurrency import sleep
-from ..errors import HTTPStatusError, ModelInstallTimeout, NotFound
+from ..api.missing import as_not_found
+from ..errors import HTTPStatusError, ModelInstallTimeout
 
 __all__ = ["ModelInstall"]
 
@@ -44,9 +45,7 @@ class ModelInstall:
         try:
             data = self._conn.json(call)
         except HTTPStatusError as exc:
-            if exc.status == 404:
-                raise NotFound("install job", str(self.job.id), call.method, exc.url, exc.status, exc.body) from exc
-            raise
+            raise as_not_found(exc, "install job", str(self.job.id)) from exc
         self.job = models.parse_job(data)
         return self.job
 
@@ -59,7 +58,8 @@ class ModelInstall:
     ) -> InstallJob:
         """Wait until the job is done and return it, completed (``job.model`` is the installed
         model). Raises ``ModelInstallFailed`` with the server's reason if it ended in error
-        (``ModelAlreadyInstalled`` for a duplicate) or was cancelled, and ``ModelInstallTimeout``
+        (``ModelAlreadyInstalled`` for a duplicate) or was cancelled, ``ModelInstallStatusUnknown``
+        at once for a status this client does not know, and ``ModelInstallTimeout``
         after ``timeout`` seconds (None: no limit; the job goes on either way).
         ``progress`` is called with the job each time its status or byte count changes."""
         deadline = None if timeout is None else time.monotonic() + timeout
@@ -70,7 +70,7 @@ class ModelInstall:
             if progress is not None and (job.status, job.bytes) != seen:
                 seen = (job.status, job.bytes)
                 progress(job)
-            if job.done:
+            if job.done or job.status == "unknown":
                 failure = models.install_failure(job)
                 if failure is not None:
                     raise failure
@@ -90,8 +90,6 @@ class ModelInstall:
         call = models.cancel_install_call(self.job.id)
         try:
             self._conn.json(call)
-        except HTTPStatusError as exc:
-            if exc.status in (404, 415):  # 415: "No job with id N known"
-                raise NotFound("install job", str(self.job.id), call.method, exc.url, exc.status, exc.body) from exc
-            raise
+        except HTTPStatusError as exc:  # 415: "No job with id N known"
+            raise as_not_found(exc, "install job", str(self.job.id), (404, 415)) from exc
         return self.refresh()

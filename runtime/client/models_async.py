@@ -16,10 +16,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..api import models
+from ..api.missing import as_not_found
 from ..api.call import Call
 from ..api.connection_async import AsyncConnection
 from ..api.model_types import CacheStats, FoundModel, HFTokenStatus, InstallJob, ModelInfo
-from ..errors import AmbiguousModel, AuthError, HTTPStatusError, ModelInstallRefused, NotFound
+from ..errors import AmbiguousModel, AuthError, HTTPStatusError, ModelInstallRefused
 from .model_install_async import AsyncModelInstall
 
 __all__ = ["AsyncModels"]
@@ -39,9 +40,9 @@ class AsyncModels:
         try:
             return await self._conn.json(call)
         except HTTPStatusError as exc:
-            if missing is not None and exc.status == 404:
-                raise NotFound(*missing, call.method, exc.url, exc.status, exc.body) from exc
-            raise
+            if missing is None:
+                raise
+            raise as_not_found(exc, *missing) from exc
 
     # --- installed models ---
 

@@ -17,10 +17,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..api import models
+from ..api.missing import as_not_found
 from ..api.call import Call
 from ..api.connection_sync import Connection
 from ..api.model_types import CacheStats, FoundModel, HFTokenStatus, InstallJob, ModelInfo
-from ..errors import AmbiguousModel, AuthError, HTTPStatusError, ModelInstallRefused, NotFound
+from ..errors import AmbiguousModel, AuthError, HTTPStatusError, ModelInstallRefused
 from .model_install_sync import ModelInstall
 
 __all__ = ["Models"]
@@ -40,9 +41,9 @@ class Models:
         try:
             return self._conn.json(call)
         except HTTPStatusError as exc:
-            if missing is not None and exc.status == 404:
-                raise NotFound(*missing, call.method, exc.url, exc.status, exc.body) from exc
-            raise
+            if missing is None:
+                raise
+            raise as_not_found(exc, *missing) from exc
 
     # --- installed models ---
 

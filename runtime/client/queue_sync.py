@@ -24,7 +24,7 @@ from ..api.queue_types import (
     parse_processor,
     parse_queue_status,
 )
-from ..errors import HTTPStatusError, RunCanceled, RunFailed, RunTimeout
+from ..errors import HTTPStatusError, QueuePaused, RunCanceled, RunFailed, RunTimeout
 from ..events import ProgressEvent
 from .results import RunResult
 
@@ -157,8 +157,10 @@ class Queue:
         """Delete the finished items (completed, failed, canceled); how many were deleted."""
         return self._action("prune")
 
-    def retry(self, item_ids: Sequence[int]) -> list[int]:
-        """Enqueue failed or canceled items again; the new items' ids, in the same order."""
+    def retry(self, item_ids: Sequence[int]) -> dict[int, int]:
+        """Enqueue failed or canceled items again: ``{old id: new id}`` of those the server
+        retried (a completed or pending item is not retried: no key). ``RetryCopiesMissing``
+        names a retried item whose copy is not on the queue."""
         return self._conn.drive(queue_listing.retry_items(self.queue_id, list(item_ids)))
 
     def pause(self) -> ProcessorStatus:
@@ -176,12 +178,16 @@ class Queue:
 
     def wait_idle(self, timeout: float | None = None) -> QueueStatus:
         """Wait until nothing runs or waits to run (on the items' events); the idle status.
-        Raises RunTimeout (naming an unfinished item) after ``timeout`` seconds."""
+        Raises RunTimeout (naming an unfinished item) after ``timeout`` seconds, and
+        QueuePaused at once (or as soon as seen) when the processor is paused with items
+        pending."""
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
             status = self.status()
             if not status.busy:
                 return status
+            if not status.processor.is_started and status.counts.pending:
+                raise QueuePaused(self.queue_id, status.counts.pending)  # they would never start
             ids = [i.item_id for i in self.items(UNFINISHED, limit=None, newest_first=False)]
             if not ids and status.item_id is not None:
                 ids = [status.item_id]

@@ -27,17 +27,19 @@ __all__ = [
 
 class JobStatus(str, Enum):
     """A job's state. The server's names differ: in_progress (and waiting) are RUNNING,
-    canceled is CANCELLED."""
+    canceled is CANCELLED; UNKNOWN is a status newer than this client (or none), the
+    server's word kept in ``IvkJob.metadata["queue_status"]``."""
 
     PENDING = "pending"
     RUNNING = "running"
     COMPLETED = "completed"
     FAILED = "failed"
     CANCELLED = "cancelled"
+    UNKNOWN = "unknown"
 
     @classmethod
     def from_queue_status(cls, status: str) -> JobStatus:
-        return _FROM_QUEUE.get(status, cls.PENDING)
+        return _FROM_QUEUE.get(status, cls.UNKNOWN)
 
     def queue_statuses(self) -> tuple[str, ...]:
         """The queue item statuses this job status stands for."""

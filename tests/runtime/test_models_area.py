@@ -12,7 +12,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from ivk_runtime.api import models
 from ivk_runtime.api.model_types import InstallJob
+from ivk_runtime.client.model_install_sync import ModelInstall
 from ivk_runtime.client.async_client import AsyncInvokeAIClient
 from ivk_runtime.client.sync_client import InvokeAIClient
 from ivk_runtime.errors import (
@@ -21,6 +23,7 @@ from ivk_runtime.errors import (
     ModelAlreadyInstalled,
     ModelInstallFailed,
     ModelInstallRefused,
+    ModelInstallStatusUnknown,
     NotFound,
 )
 
@@ -223,3 +226,25 @@ async def test_the_async_client_installs_and_deletes(
         assert (await client.models.get(job.model.key)).name == embedding.stem
         await client.models.delete(job.model.key)
         assert await client.models.find(embedding.stem) is None
+
+
+def test_waiting_stops_at_an_install_status_this_client_does_not_know(client: InvokeAIClient) -> None:
+    # 1.x read such a status as "running": wait() without a timeout never returned.
+    newer = models.parse_job({"id": 10**9, "status": "completed_with_warnings", "source": {"path": "/m/e"}})
+    started = time.monotonic()
+    with pytest.raises(ModelInstallStatusUnknown) as err:
+        ModelInstall(client.models._conn, newer).wait(timeout=None)
+    assert time.monotonic() - started < 5 and err.value.status == "completed_with_warnings"
+
+
+def test_a_job_the_server_does_not_know_is_not_found(client: InvokeAIClient) -> None:
+    with pytest.raises(NotFound) as err:
+        client.models.install_job(10**9)
+    assert err.value.kind == "install job" and err.value.status == 404
+    with pytest.raises(NotFound):
+        ModelInstall(client.models._conn, InstallJob(id=10**9)).refresh()
+    with pytest.raises(NotFound):
+        client.models.cancel_install(10**9)
+    with pytest.raises(NotFound) as missing:
+        client.models.get("no-such-key")
+    assert missing.value.kind == "model"

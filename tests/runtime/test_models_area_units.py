@@ -7,7 +7,13 @@ import pytest
 
 from ivk_runtime.api import models
 from ivk_runtime.api.model_types import ModelInfo
-from ivk_runtime.errors import HTTPStatusError, ModelAlreadyInstalled, ModelInstallFailed
+from ivk_runtime.errors import (
+    HTTPStatusError,
+    ModelAlreadyInstalled,
+    ModelInstallFailed,
+    ModelInstallStatusUnknown,
+    UnexpectedAnswer,
+)
 
 EMBEDDING = {
     "key": "k1", "hash": "blake3:ab", "path": "/m/e.safetensors", "file_size": 3160, "name": "e",
@@ -40,7 +46,7 @@ def test_a_record_with_nulls_and_extras_reads() -> None:
     info = models.parse_model({**EMBEDDING, "variant": "normal"})
     assert info.description == "" and info.file_size == 3160
     assert info.model_extra == {"source_api_response": None, "source_url": None, "cover_image": None, "variant": "normal"}
-    assert models.parse_model_infos({"models": [EMBEDDING, "junk"]}) == [ModelInfo.model_validate(EMBEDDING)]
+    assert models.parse_model_infos({"models": [EMBEDDING]}) == [ModelInfo.model_validate(EMBEDDING)]
 
 
 def test_jobs_read_each_kind_of_source_and_their_end() -> None:
@@ -60,8 +66,8 @@ def test_jobs_read_each_kind_of_source_and_their_end() -> None:
                             "error_reason": "DuplicateModelException"})  # fmt: skip
     assert dup.source == "o/r" and isinstance(models.install_failure(dup), ModelAlreadyInstalled)
     newer = models.parse_job({"id": 3, "status": "verifying", "source": "s"})
-    assert newer.status == "running" and not newer.done and newer.raw["status"] == "verifying"
-    with pytest.raises(ValueError):
+    assert newer.status == "unknown" and not newer.done and newer.server_status == "verifying"
+    with pytest.raises(UnexpectedAnswer):
         models.parse_job(["not", "a", "job"])
 
 
@@ -74,3 +80,27 @@ def test_the_servers_reason_is_its_detail() -> None:
     assert models.server_reason(err("Internal Server Error")) == "Internal Server Error"
     assert models.parse_hf_status("valid") == "valid" and models.parse_hf_status("weird") == "unknown"
     assert models.parse_stats(None) is None and models.parse_stats({"hits": 2}).hits == 2  # type: ignore[union-attr]
+
+
+def test_an_install_status_newer_than_this_client_is_unknown_not_running() -> None:
+    job = models.parse_job({"id": 4, "status": "completed_with_warnings", "source": {"path": "/m/e"}})
+    assert job.status == "unknown" and job.server_status == "completed_with_warnings"
+    assert not job.done  # not an end it knows, but waiting must not go on for it:
+    failure = models.install_failure(job)
+    assert isinstance(failure, ModelInstallStatusUnknown) and failure.status == "completed_with_warnings"
+    assert "completed_with_warnings" in str(failure)
+    assert models.parse_job({"id": 5, "status": "running"}).server_status == "running"
+
+
+def test_wrong_shaped_model_answers_are_errors_naming_the_endpoint() -> None:
+    with pytest.raises(UnexpectedAnswer, match="/api/v2/models/"):
+        models.parse_models({"models": [EMBEDDING, "k2"]})  # was a list of one
+    with pytest.raises(UnexpectedAnswer, match="/api/v2/models/"):
+        models.parse_models({"detail": "?"})
+    with pytest.raises(UnexpectedAnswer, match="install"):
+        models.parse_jobs([{"id": 1, "status": "completed"}, None])
+    with pytest.raises(UnexpectedAnswer, match="install job"):
+        models.parse_job({"status": "completed"})  # no id
+    with pytest.raises(UnexpectedAnswer, match="scan_folder"):
+        models.parse_found([{"path": "/m/e", "is_installed": False}, 3])
+    assert [m["key"] for m in models.parse_models({"models": [EMBEDDING]})] == ["k1"]

@@ -20,7 +20,7 @@ import pytest
 from ivk_runtime.api.queue_types import QueueItemInfo, QueueStatus
 from ivk_runtime.client.async_client import AsyncInvokeAIClient
 from ivk_runtime.client.sync_client import InvokeAIClient
-from ivk_runtime.errors import NotFound, QueueItemNotFound, RunCanceled, RunFailed, RunTimeout
+from ivk_runtime.errors import NotFound, QueueItemNotFound, QueuePaused, RunCanceled, RunFailed, RunTimeout
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
 from wfbuild import blur_chain, workflow  # noqa: E402
@@ -166,9 +166,12 @@ def test_wait_idle_on_events(client: InvokeAIClient) -> None:
     q = client.queue
     q.pause()
     sub = client.enqueue(blur_chain(), [{0: 10}, {0: 11}])
-    with pytest.raises(RunTimeout):
-        q.wait_idle(timeout=1.0)  # paused: the items never start
-    resume_later(client, 1.0)
+    started = time.monotonic()
+    with pytest.raises(QueuePaused) as paused:
+        q.wait_idle()  # no timeout: 1.x waited here for ever, the items never start
+    assert time.monotonic() - started < 5 and paused.value.pending >= 2
+    assert "paused" in str(paused.value) and q.status().counts.pending >= 2
+    q.resume()
     status = q.wait_idle(timeout=60)
     assert not status.busy and status.processor.is_started
     assert {i.status for i in q.get_many(sub.item_ids)} == {"completed"}
@@ -179,10 +182,14 @@ def test_cancel_all_clear_prune_retry_delete(client: InvokeAIClient) -> None:
     failed = client.enqueue(divide(), [{}])
     with pytest.raises(RunFailed):
         client.wait(failed.item_ids[0], timeout=60)
-    (retried,) = q.retry(failed.item_ids)
-    assert retried != failed.item_ids[0]
+    (old,) = failed.item_ids
+    ok = client.enqueue(blur_chain(), [{0: 9}])
+    client.wait(ok.item_ids[0], timeout=60)
+    mapping = q.retry([old, ok.item_ids[0]])  # a completed item is not retried: no key
+    assert list(mapping) == [old] and mapping[old] > old
+    assert q.get(mapping[old]).raw.get("retried_from_item_id") == old
     with pytest.raises(RunFailed):
-        client.wait(retried, timeout=60)  # the same graph: the same failure
+        client.wait(mapping[old], timeout=60)  # the same graph: the same failure
 
     q.pause()
     sub = client.enqueue(blur_chain(), [{0: 12}, {0: 13}, {0: 14}])

@@ -10,8 +10,10 @@ from typing import Any
 import pytest
 
 from ivk_runtime.api.call import Call
-from ivk_runtime.api.queue_listing import list_items, retry_items
+from ivk_runtime.api.queue import parse_count
+from ivk_runtime.api.queue_listing import items_by_ids, list_items, retry_items
 from ivk_runtime.api.queue_types import parse_item, parse_queue_status
+from ivk_runtime.errors import RetryCopiesMissing, UnexpectedAnswer
 
 
 def drive(steps: Generator[Call, Any, Any], answer: Callable[[Call], Any]) -> tuple[Any, list[Call]]:
@@ -92,15 +94,60 @@ def test_listing_refuses_bad_arguments() -> None:
         next(list_items("default", offset=-1))
 
 
-def test_retry_names_the_new_items() -> None:
-    def answer(call: Call) -> Any:
+class RetryServer:
+    """The queue as the retry calls see it: ids 1-7 before the retry, the copies (8 of 5,
+    9 of 7) made by it, and ``others`` items enqueued right after by someone else."""
+
+    def __init__(self, others: int = 0, copies: dict[int, int] | None = None) -> None:
+        self.retried = False
+        self.copies = {8: 5, 9: 7} if copies is None else copies
+        self.others = others
+
+    def ids(self) -> list[int]:
+        after = [*self.copies, *range(10, 10 + self.others)] if self.retried else []
+        return [*range(1, 8), *after]
+
+    def __call__(self, call: Call) -> Any:
         if call.method == "PUT":
+            self.retried = True
             return {"queue_id": "default", "retried_item_ids": [7, 5]}  # the old ids
         if call.path.endswith("/item_ids"):
-            return {"item_ids": [9, 8, 7, 6, 5], "total_count": 5}
+            return {"item_ids": sorted(self.ids(), reverse=call.params["order_dir"] == "DESC")}
         return [
-            {**item(i), "retried_from_item_id": {8: 5, 9: 7}.get(i)} for i in call.json_body["item_ids"]
-        ]
+            {**item(i), "retried_from_item_id": self.copies.get(i)}
+            for i in call.json_body["item_ids"] if i in self.ids()
+        ]  # fmt: skip
 
-    new, _ = drive(retry_items("default", [7, 5]), answer)
-    assert new == [9, 8]
+
+def test_retry_maps_each_old_id_to_its_copy() -> None:
+    new, _ = drive(retry_items("default", [7, 5]), RetryServer())
+    assert new == {7: 9, 5: 8}
+
+
+def test_retry_finds_copies_behind_many_newer_items() -> None:
+    # 1.x looked through the newest len+50 items only: here the copies are 200 items down.
+    new, calls = drive(retry_items("default", [7, 5]), RetryServer(others=200))
+    assert new == {7: 9, 5: 8}
+    assert sum(c.path.endswith("/items_by_ids") for c in calls) == 1  # oldest first: found at once
+
+
+def test_retry_names_the_ids_whose_copy_is_missing() -> None:
+    with pytest.raises(RetryCopiesMissing) as err:
+        drive(retry_items("default", [7, 5]), RetryServer(copies={8: 5}))  # 7's copy was deleted
+    assert err.value.missing == [7] and err.value.found == {5: 8} and "[7]" in str(err.value)
+
+
+def test_wrong_shaped_queue_answers_are_errors_naming_the_endpoint() -> None:
+    with pytest.raises(UnexpectedAnswer, match="items_by_ids"):
+        drive(items_by_ids("default", [1]), lambda call: {"items": []})
+    with pytest.raises(UnexpectedAnswer, match="items_by_ids"):
+        drive(items_by_ids("default", [1, 2]), lambda call: [item(1), "2"])
+    with pytest.raises(UnexpectedAnswer, match="retry_items_by_id"):
+        drive(retry_items("default", [1]), lambda call: None if call.method == "PUT" else {"item_ids": [1]})
+    with pytest.raises(UnexpectedAnswer, match="a queue item"):
+        parse_item(["not", "an", "item"])  # was item_id=0
+    with pytest.raises(UnexpectedAnswer):
+        parse_item({"status": "pending"})  # no id
+    with pytest.raises(UnexpectedAnswer, match="prune"):
+        parse_count("prune", {"queue_id": "default"})  # was 0
+    assert parse_count("prune", {"deleted": 3}) == 3

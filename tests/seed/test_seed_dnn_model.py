@@ -13,6 +13,7 @@ from collections.abc import Iterator
 import pytest
 
 from ivk_runtime.client.sync_client import InvokeAIClient
+from ivk_runtime.errors import ModelAlreadyInstalled as CoreAlreadyInstalled
 from ivk_runtime.errors import ModelInstallRefused
 from ivk_runtime.seed.dnn_model import (
     APIRequestError,
@@ -199,3 +200,46 @@ def test_the_async_client_is_refused_with_a_pointer(invokeai_url: str) -> None:
 
     with pytest.raises(TypeError, match="await client.models"):
         DnnModelRepository(AsyncInvokeAIClient(invokeai_url)).list_models()
+
+
+def test_a_duplicate_install_says_which_asked_config_it_did_not_apply(
+    client: InvokeAIClient, repo: DnnModelRepository, embedding: pathlib.Path
+) -> None:
+    # 1.x returned the model already there as if the asked name and type had been applied.
+    first = repo.install_model(str(embedding), inplace=True).wait_until(timeout=60)
+    try:
+        same = repo.install_model(str(embedding), inplace=True, config={"type": "embedding"})
+        assert same.info is not None and "config_differs" not in same.info.extra
+        renamed = repo.install_model(str(embedding), inplace=True, config=ModelInstallConfig(name="renamed"))
+        assert renamed.info is not None and renamed.info.model_key == first.model_key
+        installed = repo.get_model_by_key(first.model_key or "")
+        assert installed is not None and installed.name != "renamed"  # nothing was changed
+        assert renamed.info.extra["config_differs"] == {"name": {"asked": "renamed", "installed": installed.name}}
+        # the server finding the duplicate itself (sent past the seed's look) says so as well
+        sent = client.models.install(str(embedding), inplace=True, config={"name": "renamed"})
+        handle = repo.get_install_job(sent.id)
+        assert handle is not None
+        raced = handle.wait_until(timeout=60)
+        assert raced.extra["reason"] == "already_installed" and raced.model_key == first.model_key
+        assert raced.extra["config_differs"] == {"name": {"asked": "renamed", "installed": installed.name}}
+    finally:
+        assert first.model_key and repo.delete_model(first.model_key)
+
+
+def test_a_duplicate_whose_model_cannot_be_listed_is_an_error_not_installed(
+    client: InvokeAIClient, repo: DnnModelRepository, embedding: pathlib.Path
+) -> None:
+    # 1.x caught the failed listing and read the job as COMPLETED with model_key None.
+    first = repo.install_model(str(embedding), inplace=True).wait_until(timeout=60)
+    try:
+        dup = client.models.install(str(embedding), inplace=True)  # past the seed's own look
+        with pytest.raises(CoreAlreadyInstalled):
+            dup.wait(timeout=60)
+        listed = {h.job_id: h for h in repo.list_install_jobs()}
+        assert listed[dup.id].info is not None and listed[dup.id].info.model_key == first.model_key  # type: ignore[union-attr]
+        with InvokeAIClient("http://127.0.0.1:9") as dead:  # the models cannot be listed
+            with pytest.raises(APIRequestError) as err:
+                ModelInstJobHandle._of(dead, dup)
+        assert "127.0.0.1:9" in str(err.value)
+    finally:
+        assert first.model_key and repo.delete_model(first.model_key)

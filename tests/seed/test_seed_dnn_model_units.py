@@ -4,7 +4,7 @@ install overrides become the server's body, and jobs and statistics map as docum
 from __future__ import annotations
 
 from ivk_runtime.api import models
-from ivk_runtime.api.model_types import CacheStats
+from ivk_runtime.api.model_types import CacheStats, ModelInfo
 from ivk_runtime.errors import IvkError
 from ivk_runtime.seed.dnn_model import (
     BaseDnnModelType,
@@ -15,7 +15,8 @@ from ivk_runtime.seed.dnn_model import (
     InvokeAIClientError,
     ModelInstallConfig,
 )
-from ivk_runtime.seed.dnn_model._convert import job_info, stats_of
+from ivk_runtime.seed.dnn_model._convert import config_differences, installed_from, job_info, stats_of
+from ivk_runtime.seed.models import IvkJob, JobStatus
 
 RECORD = {
     "key": "k", "hash": "blake3:ab", "path": "/m/q", "file_size": 10, "name": "q", "description": None,
@@ -54,3 +55,36 @@ def test_jobs_and_stats_map_as_the_seed_documents() -> None:
         0.75, 0.25, 1.0, 2.0, 1, 2,
     )  # fmt: skip
     assert issubclass(InvokeAIClientError, IvkError)
+
+
+def test_installed_from_ignores_empty_sources_and_paths() -> None:
+    blank = ModelInfo.model_validate({**RECORD, "key": "blank", "source": "", "path": ""})
+    other = ModelInfo.model_validate({**RECORD, "key": "other", "source": "/m/x", "path": "/models/x"})
+    # 1.x matched a job whose source is "" against a model whose source is "" too.
+    assert installed_from([blank, other], "", None) is None
+    assert installed_from([blank, other], "/m/x") is other
+    assert installed_from([blank, other], "", "/models/x") is other  # the job's local path
+    assert installed_from([blank, other], "/m/none") is None
+
+
+def test_config_differences_name_each_field_asked_otherwise() -> None:
+    model = ModelInfo.model_validate(RECORD)
+    assert config_differences({"name": "q", "type": "qwen3_encoder"}, model) == {}
+    assert config_differences({"name": "other", "description": None}, model) == {
+        "name": {"asked": "other", "installed": "q"}
+    }
+
+
+def test_an_install_status_newer_than_the_seed_is_unknown_with_the_servers_word() -> None:
+    info = job_info(models.parse_job({"id": 3, "status": "verifying", "source": "/m/e"}))
+    assert info.status is InstallJobStatus.UNKNOWN and info.extra["server_status"] == "verifying"
+
+
+def test_a_queue_status_newer_than_the_seed_is_unknown_not_pending() -> None:
+    # 1.x read any status it did not know (and "") as PENDING.
+    assert JobStatus.from_queue_status("paused_for_input") is JobStatus.UNKNOWN
+    assert JobStatus.from_queue_status("") is JobStatus.UNKNOWN
+    assert JobStatus.from_queue_status("canceled") is JobStatus.CANCELLED
+    job = IvkJob.from_queue_item({"item_id": 4, "status": "paused_for_input", "batch_id": "b"})
+    assert job.status is JobStatus.UNKNOWN and job.metadata["queue_status"] == "paused_for_input"
+    assert not job.is_complete()

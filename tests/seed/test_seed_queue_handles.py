@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import pytest
 
 from ivk_runtime.client.sync_client import InvokeAIClient
-from ivk_runtime.errors import QueueItemNotFound
+from ivk_runtime.errors import QueueItemNotFound, QueuePaused
 from ivk_runtime.seed import exceptions
 from ivk_runtime.seed.models import IvkJob, JobStatus
 from ivk_runtime.seed.queue import JobHandle, QueueHandle, QueueRepository
@@ -150,8 +150,11 @@ def test_wait_until_idle_and_clean_up(client: InvokeAIClient, repo: QueueReposit
     q = repo.get_queue()
     client.queue.pause()
     client.enqueue(blur_chain(), [{0: 30}, {0: 31}])
-    assert q.wait_until_idle(timeout=1.0) is False  # paused: never idle
-    resume_later(client, 1.0)
+    started = time.monotonic()
+    with pytest.raises(QueuePaused) as paused:  # 1.1.1 waited out its timeout, then said False
+        q.wait_until_idle(timeout=300.0)
+    assert time.monotonic() - started < 5 and paused.value.pending >= 2
+    client.queue.resume()
     assert q.wait_until_idle(timeout=60, poll_interval=5.0) is True
     assert not q.is_busy()
     pruned = q.prune()

@@ -24,7 +24,8 @@ __all__ = [
 
 
 class InstallJobStatus(str, Enum):
-    """An install job's status, as InvokeAI names it (``PAUSED`` is 6.x's)."""
+    """An install job's status, as InvokeAI names it (``PAUSED`` is 6.x's; ``UNKNOWN`` a
+    status newer than this client, the server's word in ``extra["server_status"]``)."""
 
     WAITING = "waiting"
     DOWNLOADING = "downloading"
@@ -34,6 +35,7 @@ class InstallJobStatus(str, Enum):
     COMPLETED = "completed"
     ERROR = "error"
     CANCELLED = "cancelled"
+    UNKNOWN = "unknown"
 
 
 class ModelInstJobInfo(BaseModel):

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...api.model_types import ModelInfo
 from ...client.models_sync import Models
 from ...errors import IvkError, ModelInstallRefused, NotFound
-from ._convert import api_error, job_info, stats_of
+from ._convert import api_error, config_differences, installed_from, stats_of
 from ._core import core_models
 from .dnn_model_exceptions import ModelInstallStartError
 from .dnn_model_models import (
@@ -20,7 +21,7 @@ from .dnn_model_models import (
     ModelManagerStats,
 )
 from .dnn_model_types import DnnModel
-from .model_inst_job_handle import ModelInstJobHandle
+from .model_inst_job_handle import ModelInstJobHandle, seen_info
 
 __all__ = ["DnnModelRepository"]
 
@@ -69,16 +70,24 @@ class DnnModelRepository:
         job's handle (``wait_until()`` for its end). ``ModelInstallStartError`` (with the
         server's reason) when the server will not start it, e.g. for a path that does not
         exist. A model installed from ``source`` already: a handle whose info is COMPLETED
-        with ``info.extra["reason"] == "already_installed"`` and the model's key (job id -1);
+        with ``info.extra["reason"] == "already_installed"`` and the model's key (job id -1), and
+        ``info.extra["config_differs"]`` naming each ``config`` field the installed model has
+        otherwise (``{"name": {"asked": ..., "installed": ...}}``; nothing is changed);
         the same when the server finds the duplicate itself, once ``wait_until`` returns."""
         body = config.to_record_changes() if isinstance(config, ModelInstallConfig) else dict(config or {})
-        existing = self._installed_from(source)
+        try:
+            existing = installed_from(self._models.list(), source)
+        except IvkError as exc:
+            raise api_error(exc) from exc
         if existing is not None:  # the seed's documented skip, without asking the server to fail
+            extra: dict[str, Any] = {"reason": "already_installed"}
+            differs = config_differences(body, existing)
+            if differs:  # the config asked for is not what is installed: say so
+                extra["config_differs"] = differs
             handle = ModelInstJobHandle.from_client_and_id(self._client, -1)
             handle._info = ModelInstJobInfo(
-                id=-1, status=InstallJobStatus.COMPLETED, model_key=existing,
-                extra={"reason": "already_installed"},
-            )  # fmt: skip
+                id=-1, status=InstallJobStatus.COMPLETED, model_key=existing.key, extra=extra
+            )
             return handle
         try:
             install = self._models.install(source, inplace=inplace, access_token=access_token, config=body)
@@ -89,14 +98,6 @@ class DnnModelRepository:
         except IvkError as exc:
             raise api_error(exc) from exc
         return ModelInstJobHandle._of(self._client, install)
-
-    def _installed_from(self, source: str) -> str | None:
-        """The key of a model installed from ``source`` (or at that path), if any."""
-        try:
-            infos = self._models.list()
-        except IvkError as exc:
-            raise api_error(exc) from exc
-        return next((m.key for m in infos if source in (m.source, m.path)), None)
 
     def install_huggingface(
         self,
@@ -114,10 +115,17 @@ class DnnModelRepository:
             jobs = self._models.install_jobs()
         except IvkError as exc:
             raise api_error(exc) from exc
+        listed: list[list[ModelInfo]] = []  # the models, asked once if a duplicate needs them
+
+        def models() -> list[ModelInfo]:
+            if not listed:
+                listed.append(self._models.list())
+            return listed[0]
+
         handles = []
         for job in jobs:
             handle = ModelInstJobHandle.from_client_and_id(self._client, job.id)
-            handle._info = job_info(job)
+            handle._info = seen_info(job, models)
             handles.append(handle)
         return handles
 

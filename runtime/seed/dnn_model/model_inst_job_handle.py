@@ -3,19 +3,40 @@ status, progress, cancel, wait_until), over the core's ``client.models`` install
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from ...api.model_types import TERMINAL_INSTALL_STATUSES, InstallJob, ModelInfo
 from ...client.model_install_sync import ModelInstall
 from ...errors import IvkError, ModelAlreadyInstalled, ModelInstallFailed, NotFound
 from ...errors import ModelInstallTimeout as CoreTimeout
-from ._convert import api_error, job_info
+from ._convert import api_error, config_differences, installed_from, job_info
 from ._core import core_models
 from .dnn_model_exceptions import ModelInstallJobFailed, ModelInstallTimeout
 from .dnn_model_models import InstallJobStatus, ModelInstJobInfo
 
-__all__ = ["ModelInstJobHandle"]
+__all__ = ["ModelInstJobHandle", "seen_info"]
 
-_TERMINAL = {InstallJobStatus.COMPLETED, InstallJobStatus.ERROR, InstallJobStatus.CANCELLED}
+_TERMINAL = frozenset(InstallJobStatus(s) for s in TERMINAL_INSTALL_STATUSES)
+
+
+def seen_info(job: InstallJob, listing: Callable[[], list[ModelInfo]]) -> ModelInstJobInfo:
+    """The seed's record of a job; for a duplicate, the model that is there (``listing``
+    asked only then; its failure is ``APIRequestError``, never "installed") and each asked
+    config field that model has otherwise (``extra["config_differs"]``)."""
+    if not job.already_installed:
+        return job_info(job)
+    try:
+        infos = listing()
+    except IvkError as exc:
+        raise api_error(exc) from exc
+    model = installed_from(infos, job.source, job.local_path)
+    info = job_info(job, model.key if model is not None else None)
+    config_in = job.raw.get("config_in")
+    differs = config_differences(config_in, model) if model is not None and isinstance(config_in, dict) else {}
+    if differs:
+        info.extra["config_differs"] = differs
+    return info
 
 
 class ModelInstJobHandle:
@@ -39,7 +60,7 @@ class ModelInstJobHandle:
     def _of(cls, client: Any, install: ModelInstall) -> ModelInstJobHandle:
         inst = cls.from_client_and_id(client, install.id)
         inst._install = install
-        inst._info = job_info(install.job)
+        inst._seen()
         return inst
 
     @property
@@ -75,18 +96,7 @@ class ModelInstJobHandle:
 
     def _seen(self) -> ModelInstJobInfo:
         assert self._install is not None
-        job = self._install.job
-        key = None
-        if job.already_installed:  # the model that is there: same path or source
-            try:
-                key = next(
-                    (m.key for m in core_models(self._client).list()
-                     if job.source in (m.path, m.source) or (job.local_path or "") == m.path),
-                    None,
-                )  # fmt: skip
-            except IvkError:
-                key = None
-        self._info = job_info(job, key)
+        self._info = seen_info(self._install.job, core_models(self._client).list)
         return self._info
 
     def status(self) -> InstallJobStatus:
@@ -154,8 +164,11 @@ class ModelInstJobHandle:
         if info.status == InstallJobStatus.COMPLETED:
             return info
         why = ": ".join(p for p in (info.error_reason, info.error) if p) or "no reason given"
+        status = info.extra.get("server_status") or info.status.value
+        if info.status == InstallJobStatus.UNKNOWN:
+            why = f"a status this client does not know ({why})"
         raise ModelInstallJobFailed(
-            f"install job {self.job_id} ended with status={info.status.value}: {why}", info=info
+            f"install job {self.job_id} ended with status={status}: {why}", info=info
         ) from cause
 
     def wait(self, timeout: float | None = 600.0, poll_interval: float = 2.0) -> ModelInstJobInfo:

@@ -125,7 +125,8 @@ class QueueHandle:
 
     def wait_until_idle(self, timeout: float = 300.0, poll_interval: float = 1.0) -> bool:
         """True once nothing runs or waits to run, False after ``timeout`` seconds. Waits on
-        the items' events (``poll_interval`` is accepted for 1.1.1's signature)."""
+        the items' events (``poll_interval`` is accepted for 1.1.1's signature). A paused
+        queue with pending items raises ``QueuePaused`` at once: it cannot become idle."""
         try:
             with translated():
                 self._queue().wait_idle(timeout=timeout)

@@ -10,7 +10,8 @@ from typing import Any, Optional
 from pydantic import BaseModel, Field
 
 from ...api.queue_types import ProcessorStatus as CoreProcessor
-from ...api.queue_types import QueueItemInfo, QueueStatus as CoreStatus
+from ...api.queue_types import TERMINAL_STATUSES, QueueItemInfo
+from ...api.queue_types import QueueStatus as CoreStatus
 
 __all__ = [
     "CancelAllExceptCurrentResult",
@@ -100,7 +101,7 @@ class QueueItemStatus(str, Enum):
     WAITING = "waiting"
 
 
-TERMINAL = frozenset({QueueItemStatus.COMPLETED, QueueItemStatus.FAILED, QueueItemStatus.CANCELED})
+TERMINAL = frozenset(QueueItemStatus(s) for s in TERMINAL_STATUSES)  # the core's, as members
 
 
 class NodeFieldValue(BaseModel):

@@ -24,7 +24,7 @@ __all__ = [
     "map_outputs",
 ]
 
-TERMINAL_STATUSES = frozenset({"completed", "failed", "canceled"})
+from ...api.queue_types import TERMINAL_STATUSES as TERMINAL_STATUSES  # noqa: E402 - the one definition
 
 
 class QueueItem(dict[str, Any]):

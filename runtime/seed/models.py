@@ -171,6 +171,10 @@ class IvkDnnModel(BaseModel):
         known = set(cls.model_fields)
         record = {k: v for k, v in data.items() if k in known}
         extra = {k: v for k, v in data.items() if k not in known}
+        if record.get("base") not in {b.value for b in BaseModelEnum}:
+            # a base newer than this client: the listing still reads, the server's word kept
+            extra["server_base"] = record.get("base")
+            record["base"] = BaseModelEnum.UNKNOWN
         if extra:
             record["metadata"] = {**extra, **dict(record.get("metadata") or {})}
         return cls(**record)

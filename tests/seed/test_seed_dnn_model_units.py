@@ -88,3 +88,13 @@ def test_a_queue_status_newer_than_the_seed_is_unknown_not_pending() -> None:
     job = IvkJob.from_queue_item({"item_id": 4, "status": "paused_for_input", "batch_id": "b"})
     assert job.status is JobStatus.UNKNOWN and job.metadata["queue_status"] == "paused_for_input"
     assert not job.is_complete()
+
+
+def test_a_model_of_a_base_newer_than_the_client_still_lists() -> None:
+    """One model of a base the enum lacks made the whole client.list_models() raise."""
+    from ivk_runtime.seed.models import BaseModelEnum, IvkDnnModel
+
+    model = IvkDnnModel.from_api_response({"key": "k", "name": "n", "base": "sd-9", "type": "main"})
+    assert model.base is BaseModelEnum.UNKNOWN and model.metadata["server_base"] == "sd-9"
+    known = IvkDnnModel.from_api_response({"key": "k", "name": "n", "base": "sdxl", "type": "main"})
+    assert known.base is BaseModelEnum.SDXL and "server_base" not in known.metadata

@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from pydantic import ConfigDict
 
 from ..errors import WorkflowError
-from ..graph.drift import Expectation
-from ..workflow import Workflow, parse_workflow
 from .values import to_field_json
 
 if TYPE_CHECKING:
     from ..events import ProgressEvent
+    from ..graph.drift import Expectation
+    from ..workflow import Workflow
     from .async_client import AsyncInvokeAIClient
     from .results import RunResult
     from .sync_client import InvokeAIClient
@@ -79,6 +79,8 @@ class GeneratedWorkflow:
     def expectations(cls) -> tuple[Expectation, ...]:
         """What each input was generated against, for the client's drift check (made once)."""
         if cls not in _EXPECTED:
+            from ..graph.drift import Expectation  # the graph layer loads on first use, not import
+
             _EXPECTED[cls] = tuple(
                 Expectation(s.attribute, s.node_type, s.node_version, s.field, s.signature)
                 for s in cls._inputs
@@ -198,6 +200,8 @@ def _parse_and_check(cls: type[GeneratedWorkflow]) -> Workflow:
     text = getattr(sys.modules[cls.__module__], "_WORKFLOW_JSON", None)
     if not isinstance(text, str):
         raise WorkflowError(cls._workflow_source, None, f"{cls.__module__} embeds no workflow")
+    from ..workflow import parse_workflow  # loaded with the first run, not the module
+
     workflow = parse_workflow(json.loads(text), cls._workflow_source)
     # The module and the runtime must agree on what each index sets, or values go astray.
     for spec in cls._inputs:

@@ -10,7 +10,10 @@ import builtins
 import pathlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from PIL.Image import Image as PILImage
 
 __all__ = ["OutputImage", "OutputVideo", "iteration_paths", "node_outputs", "output_images", "output_videos"]
 
@@ -74,6 +77,32 @@ class OutputImage:
         owner = _owner(self.owner, "image", "bytes", is_async=True)
         data = await owner.download_image(self.image_name, full_resolution=full_resolution)
         return builtins.bytes(data)
+
+    def pil(self, *, full_resolution: bool = True) -> PILImage:
+        """The image as a ``PIL.Image.Image`` (needs Pillow: ``pip install 'ivk-codegen[images]'``)."""
+        return _open_pil(self.bytes(full_resolution=full_resolution))
+
+    async def apil(self, *, full_resolution: bool = True) -> PILImage:
+        return _open_pil(await self.abytes(full_resolution=full_resolution))
+
+    def _repr_png_(self) -> builtins.bytes | None:
+        """Jupyter shows the image itself (InvokeAI stores PNG). None where it cannot be read
+        without awaiting (an async client's result): the text repr is shown instead."""
+        if self.owner is None or _is_async(self.owner):
+            return None
+        return self.bytes()
+
+
+def _open_pil(data: builtins.bytes) -> PILImage:
+    try:
+        from PIL import Image
+    except ImportError as exc:  # Pillow is an extra: only image users need it
+        raise ImportError("OutputImage.pil() needs Pillow: pip install 'ivk-codegen[images]'") from exc
+    import io
+
+    image = Image.open(io.BytesIO(data))
+    image.load()  # read now: the bytes go out of scope
+    return image
 
 
 @dataclass(frozen=True)

@@ -534,3 +534,24 @@ def test_video_outputs_are_mapped_and_download(client: InvokeAIClient, tmp_path:
     path = video.download(tmp_path / "out")
     assert path.name == video.video_name and path.read_bytes()[4:8] == b"ftyp"
     assert result.images == []
+
+
+def test_an_output_image_is_a_pil_image_and_shows_itself_in_jupyter(
+    client: InvokeAIClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (image,) = client.run(blur_chain(), {0: 33, 1: 19}, timeout=60).images
+    pil = image.pil()
+    assert isinstance(pil, Image.Image) and pil.size == (33, 19)
+    assert image.pil(full_resolution=False).size[0] <= 33
+    shown = image._repr_png_()  # what IPython's PNG formatter calls
+    assert shown is not None and shown[:8] == b"\x89PNG\r\n\x1a\n" and size_of(shown) == (33, 19)
+    monkeypatch.setitem(sys.modules, "PIL", None)  # Pillow is an extra: say which
+    with pytest.raises(ImportError, match=r"ivk-codegen\[images\]"):
+        image.pil()
+
+
+async def test_an_async_results_image_is_a_pil_image(invokeai_url: str) -> None:
+    async with AsyncInvokeAIClient(invokeai_url, timeout=60) as client:
+        (image,) = (await client.run(blur_chain(), {0: 21, 1: 13}, timeout=60)).images
+        assert (await image.apil()).size == (21, 13)
+        assert image._repr_png_() is None  # Jupyter cannot await: the text repr shows

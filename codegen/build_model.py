@@ -12,6 +12,7 @@ from typing import Any
 from ivk_runtime.errors import SchemaError
 from ivk_runtime.graph.checks import load_problems
 from ivk_runtime.graph.drift import field_signature
+from ivk_runtime.graph.schema_index import FieldSchema
 from ivk_runtime.graph.templates import templates_for
 from ivk_runtime.workflow import FormInput, Workflow
 
@@ -38,12 +39,6 @@ def _doc_label(inp: FormInput, title: str | None, field_raw: Mapping[str, Any] |
     return inp.label.strip() or (title or "").strip() or untitled or inp.field_name
 
 
-def _field_raw(schema: SchemaSource, inp: FormInput) -> Mapping[str, Any] | None:
-    node = schema.index.node(inp.node_type)
-    field = node.inputs.get(inp.field_name) if node else None
-    return field.raw if field is not None else None
-
-
 def build_module_model(
     workflow: Workflow,
     raw: Any,
@@ -64,7 +59,7 @@ def build_module_model(
             "warning: the workflow's Form has no inputs, so the class has no attributes: in "
             "InvokeAI's workflow editor, drag the fields to drive into the Form, then export again"
         )
-    typed: list[tuple[FormInput, PyType, str | None]] = []
+    typed: list[tuple[FormInput, PyType, FieldSchema | None]] = []
     unknown_types: dict[str, str] = {}
     for inp in workflow.inputs:
         node_schema = schema.index.node(inp.node_type)
@@ -84,7 +79,7 @@ def build_module_model(
         except SchemaProblem as exc:  # no module could hold it: say where, write nothing
             raise SchemaError(f"{schema.index.source}: node type {inp.node_type!r} field "
                               f"{inp.field_name!r}: {exc}") from exc  # fmt: skip
-        typed.append((inp, t, field_schema.title))
+        typed.append((inp, t, field_schema))
     # What the GUI would drop or refuse on loading it against this schema, said as it says it.
     for problem in load_problems(workflow.data, templates_for(schema.index)):
         if problem.kind != "missing-type" or problem.node_type not in unknown_types:
@@ -97,8 +92,8 @@ def build_module_model(
         )
 
     naming = name_inputs(
-        [NameRequest(i.index, _shown_label(i, title), i.field_name, i.node_label)
-         for i, _, title in typed],
+        [NameRequest(i.index, _shown_label(i, f.title if f else None), i.field_name, i.node_label)
+         for i, _, f in typed],
         [InputKey(i.node_id, i.field_name) for i, _, _ in typed],
         recorded,
         lock_source=lock_source,
@@ -108,13 +103,15 @@ def build_module_model(
     messages += naming.messages
 
     attributes = []
-    for (inp, t, title), name in zip(typed, names):
-        field_raw = _field_raw(schema, inp)
+    for (inp, t, field_schema), name in zip(typed, names):
+        title, field_raw = (field_schema.title, field_schema.raw) if field_schema else (None, None)
         t, has_default, default, note = _default(inp, t, schema)
         if note:
             messages.append(f"warning: input {inp.index} ({name}): {note}")
         messages += [f"warning: input {inp.index} ({name}): {w}" for w in t.all_warnings]
-        why_required = "the saved value does not fit its type" if note else "the workflow leaves it empty"
+        why_required = (
+            "the saved value does not fit its type" if note else "the workflow leaves it empty"
+        )
         attributes.append(
             Attribute(
                 index=inp.index,
@@ -127,17 +124,28 @@ def build_module_model(
                 type=t,
                 has_default=has_default,
                 default=default,
-                doc=attribute_doc(inp, t, _doc_label(inp, title, field_raw), field_raw, has_default, why_required),
+                doc=attribute_doc(
+                    inp, t, _doc_label(inp, title, field_raw), field_raw, has_default, why_required
+                ),
             )
         )
 
     canonical = json.dumps(raw, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    digest = hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()  # "\ud800" is JSON
+    digest = hashlib.sha256(
+        canonical.encode("utf-8", "surrogatepass")
+    ).hexdigest()  # "\ud800" is JSON
     name_text = workflow.name.strip()
     imported = {name for _, name in imports_of(a.type for a in attributes)}
-    imported |= {o.name for o in object_classes(a.type for a in attributes)}  # classes of the module
+    imported |= {
+        o.name for o in object_classes(a.type for a in attributes)
+    }  # classes of the module
     cls = class_name_override or class_name([name_text, file_stem], taken=imported)
-    if recorded.class_name and not class_name_override and not new_names and cls != recorded.class_name:
+    if (
+        recorded.class_name
+        and not class_name_override
+        and not new_names
+        and cls != recorded.class_name
+    ):
         if is_safe_class(recorded.class_name, imported):
             messages.append(
                 f"kept: the class keeps the name {recorded.class_name!r}{' from ' + lock_source if lock_source else ''}; "

@@ -28,7 +28,7 @@ MODULE_NAMES = frozenset(
     {
         "Annotated", "ClassVar", "Literal", "Field", "JsonValue", "dataclass", "GeneratedWorkflow",
         "InputSpec", "workflow_config", "BoardValue", "Color", "ImageRef", "ImageValue",
-        "ModelRef", "pathlib", "json_value", "VideoRef", "VideoValue",
+        "ModelRef", "pathlib", "json_value", "VideoRef", "VideoValue", "SchemaObject",
     }
 )  # fmt: skip
 

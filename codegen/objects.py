@@ -9,7 +9,6 @@ safe Python name, a class name the module already uses) stays ``JsonValue``.
 
 from __future__ import annotations
 
-import builtins
 import keyword
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -17,18 +16,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .naming import is_safe_class
 from .pytype import DefaultError, Import, PyType
 
 __all__ = ["ObjectField", "ObjectType", "imports_of", "object_classes", "object_type"]
 
-# Names a schema object's class or field must not take.
-_TAKEN_CLASS_NAMES = frozenset(
-    {
-        "Annotated", "ClassVar", "Literal", "Field", "JsonValue", "dataclass", "GeneratedWorkflow",
-        "InputSpec", "workflow_config", "BoardValue", "Color", "ImageRef", "ImageValue", "ModelRef",
-        "pathlib", "json_value", "VideoRef", "VideoValue", "SchemaObject", "BaseModel",
-    }
-)  # fmt: skip
 _BASEMODEL_NAMES = frozenset(dir(BaseModel))
 
 
@@ -47,10 +39,6 @@ class ObjectType:
     doc: str
     fields: tuple[ObjectField, ...]
 
-    def nested(self) -> list[ObjectType]:
-        """The object types its fields use, each once, innermost first."""
-        return object_classes(f.type for f in self.fields)
-
 
 def _safe_field(name: str) -> bool:
     return (
@@ -60,10 +48,8 @@ def _safe_field(name: str) -> bool:
 
 
 def _safe_class(name: str, avoid: Iterable[str]) -> bool:
-    return (
-        name.isidentifier() and name.isascii() and not keyword.iskeyword(name) and name[0].isupper()
-        and name not in _TAKEN_CLASS_NAMES and not hasattr(builtins, name) and name not in set(avoid)
-    )  # fmt: skip
+    # the module's own names (naming.MODULE_NAMES, SchemaObject among them) and the base's
+    return name[:1].isupper() and name != "BaseModel" and is_safe_class(name, avoid)
 
 
 def object_type(

@@ -16,6 +16,7 @@ from .formatting import format_statement
 from .model import Attribute, ModuleModel
 from .objects import ObjectType, imports_of, object_classes
 from .pysyntax import Code, comment_text, docstring, identifier, string_literal
+from .pytype import PyType
 
 __all__ = ["render_module", "render_workflow_data"]
 
@@ -51,7 +52,7 @@ def _imports(model: ModuleModel) -> list[Code]:
     for a in model.attributes:
         if a.has_default:
             wanted |= a.type.expression_imports(a.default)
-            if isinstance(a.default, (list, dict, ExtValue)):
+            if _mutable(a.default):
                 wanted.add(("pydantic", "Field"))
                 if a.type.kind == "json":
                     wanted.add(("ivk_runtime.values", "json_value"))
@@ -77,7 +78,7 @@ def _imports(model: ModuleModel) -> list[Code]:
 
 
 def _mutable(default: Any) -> bool:
-    return isinstance(default, (list, dict))
+    return isinstance(default, (list, dict, ExtValue))
 
 
 def _import_group(module: str) -> int:
@@ -87,12 +88,15 @@ def _import_group(module: str) -> int:
 
 
 def _default(a: Attribute) -> Code | None:
-    if not a.has_default:
-        return None
-    expr = a.type.expression(a.default)
-    # mutable (an extension's instance too): one fresh copy per instance
-    if isinstance(a.default, (list, dict, ExtValue)):
-        if a.type.kind == "json":  # typed through json_value, or mypy infers dict[str, int]
+    return _default_expression(a.type, a.default) if a.has_default else None
+
+
+def _default_expression(t: PyType, value: Any) -> Code:
+    """A default as written: a mutable one (an extension's instance too) as one fresh copy
+    per instance."""
+    expr = t.expression(value)
+    if _mutable(value):
+        if t.kind == "json":  # typed through json_value, or mypy infers dict[str, int]
             return Code(f"Field(default_factory=lambda: json_value({expr}))")
         return Code(f"Field(default_factory=lambda: {expr})")
     return expr
@@ -154,14 +158,7 @@ def _object_class(obj: ObjectType) -> Code:
     """``class LoRAField(SchemaObject):`` with a typed, documented line per field."""
     lines = [f"class {identifier(obj.name)}(SchemaObject):\n", f"    {docstring(obj.doc, indent=4)}\n"]
     for f in obj.fields:
-        default = ""
-        if f.has_default:
-            expr = f.type.expression(f.default)
-            if _mutable(f.default):
-                expr = Code(f"json_value({expr})") if f.type.kind == "json" else expr
-                default = f" = Field(default_factory=lambda: {expr})"
-            else:
-                default = f" = {expr}"
+        default = f" = {_default_expression(f.type, f.default)}" if f.has_default else ""
         lines.append(f"\n    {identifier(f.name)}: {f.type.annotation()}{default}\n")
         if f.doc:
             lines.append(f"    {docstring(f.doc, indent=4)}\n")

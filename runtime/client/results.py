@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..api.queue_types import timestamp as parse_timestamp  # one reading of InvokeAI's timestamps
 from ..errors import IvkError, RunCanceled, RunFailed
 from .outputs import OutputImage, OutputVideo, _ImageOwner, _is_async, node_outputs, output_images, output_videos
 from .submission import Submission
@@ -147,16 +148,6 @@ class RunResult:
         return [
             await img.adownload(directory, full_resolution=full_resolution) for img in self.images
         ]
-
-
-def parse_timestamp(value: Any) -> datetime.datetime | None:
-    """InvokeAI's timestamps: "2026-11-21 16:10:17.101", no time zone (server local time)."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        return datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
 
 
 def build_result(

@@ -182,6 +182,7 @@ def test_names_are_unique_safe_and_deterministic(reqs: list[tuple[str, str]]) ->
         (["print"], "Print"),  # capitalised: no longer the builtin
         (["Field"], "FieldWorkflow"),  # a name the module imports
         (["Literal"], "LiteralWorkflow"),
+        (["Schema Object"], "SchemaObjectWorkflow"),  # the base the module imports for its objects
         (["Generated Workflow"], "GeneratedWorkflowWorkflow"),
     ],
 )

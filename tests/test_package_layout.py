@@ -27,6 +27,10 @@ ALLOWED = {
     "values": {"client"},
     "generated": {"client"},
     "seed": {"errors", "concurrency", "workflow", "graph", "events", "api", "client", "values"},
+    # a pool of servers: clients side by side
+    "pool": {"errors", "concurrency", "workflow", "graph", "events", "api", "client"},
+    # a generated module's faces (its command line, its MCP tool): on top of what runs it
+    "tool": {"errors", "concurrency", "workflow", "graph", "events", "api", "client", "values", "generated", "pool"},
 }
 # The one edge against the grain: the clients' ``workflow_repo``/``board_repo`` (the seed API's
 # entry points) make the seed's repositories on first use.

@@ -33,9 +33,11 @@ from .models_async import AsyncModels
 from .queue_async import AsyncQueue
 from .workflows_async import AsyncWorkflows
 from .files import atomic_write, safe_filename, thumbnail_name
+from .progress_display import progress_callback
 from .plan import RunnableMemo, build_plans, form_maps, local_paths, resolve_uploads
 from .resolver import CachedResolver, NeedServer
 from .results import RunResult, build_result, first_failure
+from .runner import Progress
 from .submission import Submission, make_submission
 
 if TYPE_CHECKING:
@@ -320,7 +322,7 @@ class AsyncInvokeAIClient:
         *,
         attribute_names: Mapping[int, str] | None = None,
         timeout: float | None = None,
-        progress: Callable[[ProgressEvent], None] | None = None,
+        progress: Progress = None,
         expects: Sequence[Expectation] = (),
     ) -> RunResult:
         """Enqueue one run and wait for it. (A workflow with batch nodes makes several queue
@@ -335,7 +337,7 @@ class AsyncInvokeAIClient:
         *,
         attribute_names: Mapping[int, str] | None = None,
         timeout: float | None = None,
-        progress: Callable[[ProgressEvent], None] | None = None,
+        progress: Progress = None,
         expects: Sequence[Expectation] = (),
     ) -> list[RunResult]:
         """One batch for all value sets; the results in the order of ``values_list``."""
@@ -347,7 +349,7 @@ class AsyncInvokeAIClient:
         values_list: Sequence[Mapping[int, Any]],
         attribute_names: Mapping[int, str] | None,
         timeout: float | None,
-        progress: Callable[[ProgressEvent], None] | None,
+        progress: Progress,
         expects: Sequence[Expectation],
     ) -> list[RunResult]:
         start = time.monotonic()
@@ -360,9 +362,10 @@ class AsyncInvokeAIClient:
         # built from them (no final fetch) where the graph allows.
         expected = {i: event_nodes(plan.graph) for plan, ids in submission.plans for i in ids}
         try:
-            results = await self._wait_items(
-                submission.item_ids, remaining, progress, generation, expected, submission
-            )
+            with progress_callback(progress, len(submission.item_ids)) as callback:
+                results = await self._wait_items(
+                    submission.item_ids, remaining, callback, generation, expected, submission
+                )
         except IvkError as lost:  # the runs are on the queue: the error says which
             raise lost.on_queue(submission.batch_ids, submission.item_ids)
         failed = first_failure(results)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -19,12 +19,10 @@ from ..errors import WorkflowError
 from .values import to_field_json
 
 if TYPE_CHECKING:
-    from ..events import ProgressEvent
     from ..graph.drift import Expectation
     from ..workflow import Workflow
-    from .async_client import AsyncInvokeAIClient
     from .results import RunResult
-    from .sync_client import InvokeAIClient
+    from .runner import AsyncRunner, Progress, Runner
 
 __all__ = ["GeneratedWorkflow", "InputSpec", "workflow_config"]
 
@@ -114,10 +112,10 @@ class GeneratedWorkflow:
 
     def run(
         self,
-        client: InvokeAIClient,
+        client: Runner,
         *,
         timeout: float | None = None,
-        progress: Callable[[ProgressEvent], None] | None = None,
+        progress: Progress = None,
     ) -> RunResult:
         """Run the workflow with these values on the client's server and wait for it."""
         return client.run(
@@ -131,10 +129,10 @@ class GeneratedWorkflow:
 
     async def arun(
         self,
-        client: AsyncInvokeAIClient,
+        client: AsyncRunner,
         *,
         timeout: float | None = None,
-        progress: Callable[[ProgressEvent], None] | None = None,
+        progress: Progress = None,
     ) -> RunResult:
         """As ``run``, on the async client."""
         return await client.run(
@@ -149,11 +147,11 @@ class GeneratedWorkflow:
     @classmethod
     def run_many(
         cls: type[_W],
-        client: InvokeAIClient,
+        client: Runner,
         params: Sequence[_W],
         *,
         timeout: float | None = None,
-        progress: Callable[[ProgressEvent], None] | None = None,
+        progress: Progress = None,
     ) -> list[RunResult]:
         """Run several value sets as one batch; results come back in the order given."""
         return client.run_many(
@@ -168,11 +166,11 @@ class GeneratedWorkflow:
     @classmethod
     async def arun_many(
         cls: type[_W],
-        client: AsyncInvokeAIClient,
+        client: AsyncRunner,
         params: Sequence[_W],
         *,
         timeout: float | None = None,
-        progress: Callable[[ProgressEvent], None] | None = None,
+        progress: Progress = None,
     ) -> list[RunResult]:
         """As ``run_many``, on the async client."""
         return await client.run_many(

@@ -34,9 +34,11 @@ from .models_sync import Models
 from .queue_sync import Queue
 from .workflows_sync import Workflows
 from .files import atomic_write, safe_filename, thumbnail_name
+from .progress_display import progress_callback
 from .plan import RunnableMemo, build_plans, form_maps, local_paths, resolve_uploads
 from .resolver import CachedResolver, NeedServer
 from .results import RunResult, build_result, first_failure
+from .runner import Progress
 from .submission import Submission, make_submission
 
 if TYPE_CHECKING:
@@ -321,7 +323,7 @@ class InvokeAIClient:
         *,
         attribute_names: Mapping[int, str] | None = None,
         timeout: float | None = None,
-        progress: Callable[[ProgressEvent], None] | None = None,
+        progress: Progress = None,
         expects: Sequence[Expectation] = (),
     ) -> RunResult:
         """Enqueue one run and wait for it. (A workflow with batch nodes makes several queue
@@ -336,7 +338,7 @@ class InvokeAIClient:
         *,
         attribute_names: Mapping[int, str] | None = None,
         timeout: float | None = None,
-        progress: Callable[[ProgressEvent], None] | None = None,
+        progress: Progress = None,
         expects: Sequence[Expectation] = (),
     ) -> list[RunResult]:
         """One batch for all value sets; the results in the order of ``values_list``."""
@@ -348,7 +350,7 @@ class InvokeAIClient:
         values_list: Sequence[Mapping[int, Any]],
         attribute_names: Mapping[int, str] | None,
         timeout: float | None,
-        progress: Callable[[ProgressEvent], None] | None,
+        progress: Progress,
         expects: Sequence[Expectation],
     ) -> list[RunResult]:
         start = time.monotonic()
@@ -361,9 +363,10 @@ class InvokeAIClient:
         # built from them (no final fetch) where the graph allows.
         expected = {i: event_nodes(plan.graph) for plan, ids in submission.plans for i in ids}
         try:
-            results = self._wait_items(
-                submission.item_ids, remaining, progress, generation, expected, submission
-            )
+            with progress_callback(progress, len(submission.item_ids)) as callback:
+                results = self._wait_items(
+                    submission.item_ids, remaining, callback, generation, expected, submission
+                )
         except IvkError as lost:  # the runs are on the queue: the error says which
             raise lost.on_queue(submission.batch_ids, submission.item_ids)
         failed = first_failure(results)

@@ -1,0 +1,92 @@
+"""``progress=True``: a live bar on a terminal (rich draws it), nothing elsewhere.
+
+One line counts the runs done out of the total; one shows the running node's steps; each
+failure is printed above them as it happens. rich is imported only when a bar is shown.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from ..events.waiter import ProgressFn
+
+if TYPE_CHECKING:
+    from ..events import ProgressEvent
+    from .runner import Progress
+
+__all__ = ["progress_callback"]
+
+_ENDED = {"completed": "done", "failed": "failed", "canceled": "canceled"}
+
+
+@contextlib.contextmanager
+def progress_callback(progress: Progress, runs: int) -> Iterator[ProgressFn | None]:
+    """The callback a wait takes for ``progress``; a bar lives while the block runs."""
+    if progress is None or progress is False:
+        yield None
+    elif progress is True:
+        with _bar(runs) as callback:
+            yield callback
+    elif callable(progress):
+        yield progress
+    else:
+        raise TypeError(f"progress must be True, False, None or a callable, not {progress!r}")
+
+
+@contextlib.contextmanager
+def _bar(runs: int) -> Iterator[ProgressFn | None]:
+    try:
+        from rich.console import Console
+    except ImportError:  # an optional extra: say how to get it rather than draw nothing
+        raise ImportError("progress=True needs rich: pip install 'ivk-codegen[progress]'") from None
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=False) as bar:
+        yield _Display(bar, runs).on_event
+
+
+class _Display:
+    def __init__(self, bar: Any, runs: int) -> None:
+        self._bar = bar
+        self._runs = bar.add_task("runs", total=max(runs, 1))
+        self._step = bar.add_task("waiting", total=100, visible=runs > 0)
+        self._seen: set[int] = set()
+        self._ended: dict[int, str] = {}
+
+    def on_event(self, event: ProgressEvent) -> None:
+        bar = self._bar
+        if event.item_id not in self._seen:
+            self._seen.add(event.item_id)
+            # batch nodes make more queue items than runs asked for: the total follows them
+            if len(self._seen) > bar.tasks[self._runs].total:
+                bar.update(self._runs, total=len(self._seen))
+        if event.kind == "status" and event.status in _ENDED and event.item_id not in self._ended:
+            self._ended[event.item_id] = event.status
+            if event.status != "completed":
+                why = f": {event.message}" if event.message else ""
+                bar.console.print(
+                    f"run {event.item_id} {_ENDED[event.status]}{why}",
+                    markup=False,
+                    highlight=False,
+                )
+            failed = sum(1 for s in self._ended.values() if s != "completed")
+            label = f"runs ({failed} failed)" if failed else "runs"
+            bar.update(self._runs, completed=len(self._ended), description=label)
+        elif event.kind in ("started", "progress"):
+            node = event.node_type or event.node_id or "node"
+            text = f"{node}: {event.message}" if event.message else node
+            pct = event.percentage
+            completed = 100 * pct if pct is not None and pct <= 1 else (pct or 0)
+            bar.update(self._step, description=text[:60], completed=completed, visible=True)

@@ -84,6 +84,12 @@ else
 fi
 # The older versions the end-to-end tests also run on: INVOKEAI5_URL/INVOKEAI4_URL name servers
 # already running; else they start here too (IVK_SERVER5_STARTING/IVK_SERVER4_STARTING).
+if [[ -n "${INVOKEAI_B_URL:-}" ]]; then
+  log "using the second InvokeAI server at $INVOKEAI_B_URL"
+else  # the pool tests' second server
+  background_server 6.14.2 "$(free_port)"
+  export "IVK_SERVER_B_STARTING=$(awk '{print $3}' <<<"${starts[-1]}")"
+fi
 for major_version in 5:5.15.0 4:4.2.9; do
   major=${major_version%%:*}
   url_var=INVOKEAI${major}_URL

@@ -142,3 +142,9 @@ def invokeai5_url() -> Iterator[str]:
 def invokeai4_url() -> Iterator[str]:
     """InvokeAI 4.2.9 (IVK_SERVER4_STARTING, INVOKEAI4_URL)."""
     yield from _older_server("4.2.9", "IVK_SERVER4_STARTING", "INVOKEAI4_URL")
+
+
+@pytest.fixture(scope="session")
+def second_invokeai_url() -> Iterator[str]:
+    """A second InvokeAI 6.14.2, for pools of servers (IVK_SERVER_B_STARTING, INVOKEAI_B_URL)."""
+    yield from _older_server("6.14.2", "IVK_SERVER_B_STARTING", "INVOKEAI_B_URL")

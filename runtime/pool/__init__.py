@@ -1,0 +1,1 @@
+"""A pool of InvokeAI servers that runs like one client."""

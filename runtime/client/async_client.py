@@ -34,8 +34,8 @@ from .queue_async import AsyncQueue
 from .workflows_async import AsyncWorkflows
 from .files import atomic_write, safe_filename, thumbnail_name
 from .progress_display import progress_callback
-from .plan import RunnableMemo, build_plans, form_maps, local_paths, resolve_uploads
-from .resolver import CachedResolver, NeedServer
+from .plan import BatchPlan, RunnableMemo, form_maps
+from .planning_async import make_plans
 from .results import RunResult, build_result, first_failure
 from .runner import Progress
 from .submission import Submission, make_submission
@@ -125,9 +125,6 @@ class AsyncInvokeAIClient:
         return self._repos
 
     # --- plumbing ---
-
-    async def _send(self, call: Call) -> httpx.Response:
-        return await self._conn.send(call)
 
     async def _json(self, call: Call) -> Any:
         return await self._conn.json(call)
@@ -225,25 +222,7 @@ class AsyncInvokeAIClient:
         """Put one run per value set on the queue, in as few batches as is safe (usually one).
         ``expects``: what a generated module's inputs were generated against (checked against
         this server's schema once per client)."""
-        if not values_list:
-            raise ValueError("enqueue needs at least one value set")
-        schema = await self.schema()
-        self._runnable.check(workflow, schema, attribute_names, expects)  # before any upload
-        names = {
-            p: str((await self.upload_image(p))["image_name"]) for p in local_paths(values_list)
-        }
-        video_names = {
-            p: str((await self.upload_video(p))["video_name"])
-            for p in local_paths(values_list, videos=True)
-        }
-        resolved = [resolve_uploads(v, names, video_names) for v in values_list]
-        resolver = CachedResolver()  # fresh per enqueue: board contents change
-        while True:
-            try:
-                plans = build_plans(workflow, resolved, schema, resolver)
-                break
-            except NeedServer as need:  # a generator node needs the server: fetch, build again
-                resolver.answers[need.key] = await self._json(need.call)
+        plans = await self._plans(workflow, values_list, attribute_names, expects, upload=True)
         locate, board_inputs = form_maps(workflow, attribute_names)
         done: list[tuple[Any, queue.Enqueued]] = []
         attempted: list[str] = []
@@ -272,6 +251,31 @@ class AsyncInvokeAIClient:
         while len(self._submissions) > _REMEMBERED:
             self._submissions.popitem(last=False)
         return submission
+
+    async def preview(
+        self,
+        workflow: Workflow,
+        values_list: Sequence[Mapping[int, Any]],
+        *,
+        attribute_names: Mapping[int, str] | None = None,
+        expects: Sequence[Expectation] = (),
+    ) -> list[dict[str, Any]]:
+        """The ``enqueue_batch`` bodies ``enqueue`` would post, checked as it checks them, with
+        nothing uploaded (a local file stands as ``<upload: path>``) or enqueued."""
+        plans = await self._plans(workflow, values_list, attribute_names, expects, upload=False)
+        calls = [queue.enqueue_call(self.queue_id, p.graph, data=p.data, workflow=p.workflow, runs=p.runs) for p in plans]
+        return [dict(c.json_body or {}) for c in calls]
+
+    async def _plans(
+        self, workflow: Workflow, values_list: Sequence[Mapping[int, Any]],
+        attribute_names: Mapping[int, str] | None, expects: Sequence[Expectation], *, upload: bool,
+    ) -> list[BatchPlan]:
+        if not values_list:
+            raise ValueError("enqueue needs at least one value set")
+        schema = await self.schema()
+        self._runnable.check(workflow, schema, attribute_names, expects)  # before any upload
+        uploads = (self.upload_image, self.upload_video) if upload else None
+        return await make_plans(workflow, values_list, schema, self._json, uploads)
 
     @overload
     async def wait(

@@ -14,10 +14,11 @@ import pathlib
 import uuid
 import warnings
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..api.call import Call
 from ..errors import DriftError, DriftWarning, DroppedEdgeWarning, UnrunnableWorkflow
 from ..graph import build_graph
 from ..graph.checks import load_problems, upstream_nodes
@@ -43,6 +44,12 @@ __all__ = [
     "plan_batches",
     "resolve_uploads",
 ]
+
+# How planning uploads a local file (the server's record of it) and asks the server, per flavour.
+AsyncUpload = Callable[[pathlib.Path], Awaitable[Mapping[str, Any]]]
+Upload = Callable[[pathlib.Path], Mapping[str, Any]]
+AsyncFetchCall = Callable[[Call], Awaitable[Any]]
+FetchCall = Callable[[Call], Any]
 
 # Core invocations whose pydantic validators check values beyond the JSON schema (InvokeAI
 # 6.14 ``invokeai/app/invocations``): their fields never ride in batch data.

@@ -35,8 +35,8 @@ from .queue_sync import Queue
 from .workflows_sync import Workflows
 from .files import atomic_write, safe_filename, thumbnail_name
 from .progress_display import progress_callback
-from .plan import RunnableMemo, build_plans, form_maps, local_paths, resolve_uploads
-from .resolver import CachedResolver, NeedServer
+from .plan import BatchPlan, RunnableMemo, form_maps
+from .planning_sync import make_plans
 from .results import RunResult, build_result, first_failure
 from .runner import Progress
 from .submission import Submission, make_submission
@@ -126,9 +126,6 @@ class InvokeAIClient:
         return self._repos
 
     # --- plumbing ---
-
-    def _send(self, call: Call) -> httpx.Response:
-        return self._conn.send(call)
 
     def _json(self, call: Call) -> Any:
         return self._conn.json(call)
@@ -226,25 +223,7 @@ class InvokeAIClient:
         """Put one run per value set on the queue, in as few batches as is safe (usually one).
         ``expects``: what a generated module's inputs were generated against (checked against
         this server's schema once per client)."""
-        if not values_list:
-            raise ValueError("enqueue needs at least one value set")
-        schema = self.schema()
-        self._runnable.check(workflow, schema, attribute_names, expects)  # before any upload
-        names = {
-            p: str((self.upload_image(p))["image_name"]) for p in local_paths(values_list)
-        }
-        video_names = {
-            p: str((self.upload_video(p))["video_name"])
-            for p in local_paths(values_list, videos=True)
-        }
-        resolved = [resolve_uploads(v, names, video_names) for v in values_list]
-        resolver = CachedResolver()  # fresh per enqueue: board contents change
-        while True:
-            try:
-                plans = build_plans(workflow, resolved, schema, resolver)
-                break
-            except NeedServer as need:  # a generator node needs the server: fetch, build again
-                resolver.answers[need.key] = self._json(need.call)
+        plans = self._plans(workflow, values_list, attribute_names, expects, upload=True)
         locate, board_inputs = form_maps(workflow, attribute_names)
         done: list[tuple[Any, queue.Enqueued]] = []
         attempted: list[str] = []
@@ -273,6 +252,31 @@ class InvokeAIClient:
         while len(self._submissions) > _REMEMBERED:
             self._submissions.popitem(last=False)
         return submission
+
+    def preview(
+        self,
+        workflow: Workflow,
+        values_list: Sequence[Mapping[int, Any]],
+        *,
+        attribute_names: Mapping[int, str] | None = None,
+        expects: Sequence[Expectation] = (),
+    ) -> list[dict[str, Any]]:
+        """The ``enqueue_batch`` bodies ``enqueue`` would post, checked as it checks them, with
+        nothing uploaded (a local file stands as ``<upload: path>``) or enqueued."""
+        plans = self._plans(workflow, values_list, attribute_names, expects, upload=False)
+        calls = [queue.enqueue_call(self.queue_id, p.graph, data=p.data, workflow=p.workflow, runs=p.runs) for p in plans]
+        return [dict(c.json_body or {}) for c in calls]
+
+    def _plans(
+        self, workflow: Workflow, values_list: Sequence[Mapping[int, Any]],
+        attribute_names: Mapping[int, str] | None, expects: Sequence[Expectation], *, upload: bool,
+    ) -> list[BatchPlan]:
+        if not values_list:
+            raise ValueError("enqueue needs at least one value set")
+        schema = self.schema()
+        self._runnable.check(workflow, schema, attribute_names, expects)  # before any upload
+        uploads = (self.upload_image, self.upload_video) if upload else None
+        return make_plans(workflow, values_list, schema, self._json, uploads)
 
     @overload
     def wait(

@@ -8,6 +8,7 @@ The layers, each importing only those before it:
     and ``api``: InvokeAI's REST areas as requests and answers, and the connection that sends them;
   * ``client``: the sync and async clients, planning, results, values, the base of generated
     classes (``values`` and ``generated`` here are its stable import paths);
+  * ``pool``: several servers as one runner (``InvokeAIPool``), over the client;
   * ``seed``: the hand-written client's API, over the client.
 ``concurrency`` holds the few sync/async twins that ``scripts/unasync.py`` cannot derive.
 
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
         AuthError,
         EnqueueValidationError,
         IvkError,
+        PoolFailed,
         RunCanceled,
         RunFailed,
         RunTimeout,
@@ -36,6 +38,8 @@ if TYPE_CHECKING:
         WorkflowError,
     )
     from .events.waiter import ProgressEvent
+    from .pool.pool_async import AsyncInvokeAIPool
+    from .pool.pool_sync import InvokeAIPool
     from .client.results import OutputImage, OutputVideo, RunResult
     from .client.values import BoardValue, Color, ImageRef, ImageValue, ModelRef
     from .workflow import FormInput, Workflow, load_workflow, parse_workflow
@@ -43,6 +47,8 @@ if TYPE_CHECKING:
 _WHERE = {
     "InvokeAIClient": "client.sync_client",
     "AsyncInvokeAIClient": "client.async_client",
+    "InvokeAIPool": "pool.pool_sync",
+    "AsyncInvokeAIPool": "pool.pool_async",
     "ProgressEvent": "events.waiter",
     "OutputImage": "client.results",
     "OutputVideo": "client.results",
@@ -53,8 +59,9 @@ _WHERE = {
     "parse_workflow": "workflow",
     **dict.fromkeys(["BoardValue", "Color", "ImageRef", "ImageValue", "ModelRef"], "client.values"),
     **dict.fromkeys(
-        ["AuthError", "EnqueueValidationError", "IvkError", "RunCanceled", "RunFailed",
-         "RunTimeout", "ServerError", "ServerUnreachable", "UnrunnableWorkflow", "WorkflowError"],
+        ["AuthError", "EnqueueValidationError", "IvkError", "PoolFailed", "RunCanceled",
+         "RunFailed", "RunTimeout", "ServerError", "ServerUnreachable", "UnrunnableWorkflow",
+         "WorkflowError"],
         "errors",
     ),  # fmt: skip
 }

@@ -395,3 +395,24 @@ class BoardVisibilityNotSet(ServerError):
             f"board {name!r} created ({board_id}), visibility not set to {visibility!r}: {error}; "
             f"deleting it failed too: {delete_error}"
         )
+
+
+class PoolWarning(UserWarning):
+    """A pool of servers left a server out, or moved runs off one that stopped answering (the
+    runs it could not cancel there are named: that server may still run them if it returns)."""
+
+
+class PoolFailed(IvkError):
+    """A pool's batch could not finish: every server failed, the time ran out, or a run was
+    refused. ``fates`` has one line per run (done where, queued where, never enqueued), in
+    input order; ``results`` the finished runs' results (None for the others); ``errors``
+    what each server or run failed with."""
+
+    def __init__(
+        self, why: str, fates: list[str], results: list[object], errors: list[BaseException]
+    ) -> None:
+        self.fates = fates
+        self.results = results
+        self.errors = errors
+        lines = "\n".join(f"  - run {i}: {fate}" for i, fate in enumerate(fates))
+        super().__init__(f"{why}:\n{lines}")

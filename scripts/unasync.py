@@ -33,6 +33,9 @@ PAIRS = [
     ("runtime/client/queue_async.py", "runtime/client/queue_sync.py"),
     ("runtime/client/workflows_async.py", "runtime/client/workflows_sync.py"),
     ("runtime/client/async_client.py", "runtime/client/sync_client.py"),
+    ("runtime/pool/member_async.py", "runtime/pool/member_sync.py"),
+    ("runtime/pool/dispatch_async.py", "runtime/pool/dispatch_sync.py"),
+    ("runtime/pool/pool_async.py", "runtime/pool/pool_sync.py"),
 ]
 
 # Whole words (identifiers) renamed; longest first is not needed: each is matched as a word.
@@ -77,6 +80,13 @@ WORDS = {
     "queue_async": "queue_sync",
     "workflows_async": "workflows_sync",
     "IS_ASYNC": "IS_SYNC",
+    "AsyncInvokeAIPool": "InvokeAIPool",
+    "AsyncPoolBatch": "PoolBatch",
+    "AsyncPoolMember": "PoolMember",
+    "async_each": "each",
+    "member_async": "member_sync",
+    "dispatch_async": "dispatch_sync",
+    "pool_async": "pool_sync",
 }
 # Keywords: ``await x`` -> ``x``, ``async def/with/for`` -> ``def/with/for``.
 KEYWORDS = [

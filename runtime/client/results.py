@@ -18,7 +18,20 @@ from ..errors import IvkError, RunCanceled, RunFailed
 from .outputs import OutputImage, OutputVideo, _ImageOwner, _is_async, node_outputs, output_images, output_videos
 from .submission import Submission
 
-__all__ = ["OutputImage", "OutputVideo", "RunResult", "build_result", "parse_timestamp"]
+__all__ = ["OutputImage", "OutputVideo", "Placement", "RunResult", "build_result", "parse_timestamp"]
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a pool of servers had queued a run before moving it to another server: the
+    server, and the batch and item there (None where the enqueue's answer was lost), what the
+    item was last seen doing, and why the run moved."""
+
+    server: str
+    batch_id: str | None
+    item_id: int | None
+    last_status: str | None
+    why: str
 
 
 @dataclass(eq=False)
@@ -49,6 +62,9 @@ class RunResult:
     _item: dict[str, Any] = field(repr=False)
     owner: _ImageOwner | None = field(default=None, repr=False)
     _complete: bool = field(default=True, repr=False)
+    server: str | None = None  # the base URL of the server that ran it
+    # a pool's run moved off servers that failed: where it was queued before, oldest first
+    moved_from: tuple[Placement, ...] = ()
 
     _KEYS = (
         "status",
@@ -66,6 +82,8 @@ class RunResult:
         "error_message",
         "error_traceback",
         "queue_item",
+        "server",
+        "moved_from",
     )
 
     @property
@@ -188,6 +206,7 @@ def build_result(
         _item=dict(item) if complete else {k: v for k, v in item.items() if k != "session"},
         owner=owner,
         _complete=complete,
+        server=getattr(owner, "base_url", None),
     )
 
 

@@ -1,0 +1,134 @@
+"""One server of a pool: its client (made on first use, so that a pool is cheap to build),
+the local files already uploaded there, and the few requests the pool makes of it."""
+
+from __future__ import annotations
+
+import dataclasses
+import pathlib
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..api import queue
+from ..api.call import Call
+from ..api.queue_types import TERMINAL_STATUSES, parse_queue_status
+from ..client.async_client import AsyncInvokeAIClient
+from ..client.plan import local_paths, resolve_uploads
+from ..client.submission import Submission
+from ..graph.drift import Expectation
+from ..workflow import Workflow
+from .choose import Load
+
+__all__ = ["AsyncPoolMember"]
+
+# A poll gives up sooner than other requests: a server that hangs must not hold up the pool.
+POLL_TIMEOUT = 10.0
+FileKey = tuple[
+    pathlib.Path, int, int
+]  # resolved path, mtime_ns, size: an edited file uploads again
+
+
+class AsyncPoolMember:
+    """One server of the pool (no request is made until the pool uses it)."""
+
+    def __init__(self, url: str, *, token: str | None, timeout: float) -> None:
+        self.url = url.rstrip("/")
+        self._token = token
+        self._timeout = timeout
+        self._client: AsyncInvokeAIClient | None = None
+        self._uploaded: dict[tuple[str, FileKey], str] = {}  # ("image"|"video", file) -> name
+        self.uploads = 0  # files uploaded to this server so far
+        self.load = Load()  # shared by the batches running on the pool at once
+
+    @property
+    def client(self) -> AsyncInvokeAIClient:
+        if self._client is None:
+            # events off: the pool polls its few items, and a dead server leaves no socket behind
+            self._client = AsyncInvokeAIClient(
+                self.url, token=self._token, timeout=self._timeout, events="off"
+            )
+        return self._client
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            client, self._client = self._client, None
+            await client.close()
+
+    async def check(
+        self,
+        workflow: Workflow,
+        attribute_names: Mapping[int, str] | None,
+        expects: Sequence[Expectation],
+    ) -> None:
+        """Refuse a workflow this server cannot run, or a module generated for other nodes (the
+        client's own checks, remembered by it: its enqueue does not repeat them)."""
+        client = self.client
+        client._runnable.check(workflow, await client.schema(), attribute_names, expects)
+
+    async def unfinished(self) -> int:
+        """Items pending or in progress on its queue (anyone's)."""
+        data = await self._read(queue.status_call(self.client.queue_id))
+        return parse_queue_status(data).counts.unfinished
+
+    async def enqueue(
+        self,
+        workflow: Workflow,
+        values: Mapping[int, Any],
+        attribute_names: Mapping[int, str] | None,
+        expects: Sequence[Expectation],
+    ) -> Submission:
+        resolved = await self._uploads_resolved(values)
+        return await self.client.enqueue(
+            workflow, [resolved], attribute_names=attribute_names, expects=expects
+        )
+
+    async def items(self, item_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+        """The queue items as they are now."""
+        qid = self.client.queue_id
+        return {i: dict(await self._read(queue.queue_item_call(qid, i))) for i in item_ids}
+
+    async def cancel(self, item_ids: Sequence[int], batch_ids: Sequence[str]) -> dict[int, str]:
+        """Cancel a run's items (or, with its item ids unknown, its batches): each item's
+        status afterwards, as the server says (a finished item stays as it was)."""
+        client = self.client
+        if not item_ids:
+            await client.queue.cancel_batches(list(batch_ids))
+            return {}
+        return {i: (await client.queue.cancel(i)).status for i in item_ids}
+
+    async def unrun(self, batch_ids: Sequence[str]) -> bool:
+        """Whether batches whose enqueue answer was lost are certainly not running here: canceled
+        (if they landed), with nothing of them started."""
+        client = self.client
+        await client.queue.cancel_batches(list(batch_ids))
+        for batch_id in batch_ids:
+            counts = (await client.queue.batch_status(batch_id)).counts
+            if counts.completed or counts.failed or counts.in_progress:
+                return False
+        return True
+
+    async def _read(self, call: Call) -> Any:
+        return await self.client._json(dataclasses.replace(call, timeout=POLL_TIMEOUT))
+
+    async def _uploads_resolved(self, values: Mapping[int, Any]) -> dict[int, Any]:
+        """The value set with each local file replaced by its upload here, each file uploaded
+        once per server (the pool sends a run to any server, so each keeps its own names)."""
+        names = {p: await self._upload("image", p) for p in local_paths([values])}
+        videos = {p: await self._upload("video", p) for p in local_paths([values], videos=True)}
+        return resolve_uploads(values, names, videos)
+
+    async def _upload(self, kind: str, path: pathlib.Path) -> str:
+        stat = path.stat()
+        key = (kind, (path.resolve(), stat.st_mtime_ns, stat.st_size))
+        name = self._uploaded.get(key)
+        if name is None:
+            if kind == "image":
+                name = str((await self.client.upload_image(path))["image_name"])
+            else:
+                name = str((await self.client.upload_video(path))["video_name"])
+            self._uploaded[key] = name
+            self.uploads += 1
+        return name
+
+
+def finished(item: Mapping[str, Any]) -> bool:
+    return item.get("status") in TERMINAL_STATUSES

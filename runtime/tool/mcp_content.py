@@ -1,0 +1,97 @@
+"""A run's result, or why there is none, as an MCP tool result: each output image as image
+content (its bytes, base64), one text listing every image and video with the node it came
+from, and each video as a link to the server's file. Imported with the SDK, never before."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+import mcp_types as types
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+    from ..client.results import OutputImage, OutputVideo, RunResult
+
+__all__ = ["error_result", "invalid_arguments", "run_content"]
+
+# What InvokeAI stores is PNG; the bytes say, so another server's choice is not mislabelled.
+_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF8", "image/gif"),
+)
+
+
+def error_result(text: str) -> types.CallToolResult:
+    return types.CallToolResult(content=[types.TextContent(text=text)], is_error=True)
+
+
+def invalid_arguments(tool: str, exc: ValidationError) -> types.CallToolResult:
+    """One line per wrong attribute, as pydantic says what is wrong with it."""
+    lines = []
+    for err in exc.errors(include_url=False):
+        where = ".".join(str(part) for part in err.get("loc", ())) or "arguments"
+        got = f" (got {err['input']!r})" if "input" in err and err.get("type") != "missing" else ""
+        lines.append(f"- {where}: {err.get('msg', 'invalid')}{got}")
+    return error_result(f"Invalid arguments for {tool}:\n" + "\n".join(lines))
+
+
+async def run_content(tool: str, result: RunResult, base_url: str) -> types.CallToolResult:
+    """The images' bytes are fetched from the server here (full resolution)."""
+    blocks: list[types.ContentBlock] = []
+    for image in result.images:
+        data = await image.abytes()
+        blocks.append(
+            types.ImageContent(data=base64.b64encode(data).decode("ascii"), mime_type=_mime(data))
+        )
+    blocks.insert(
+        0, types.TextContent(text=_listing(tool, result.item_id, result.images, result.videos))
+    )
+    for video in result.videos:
+        blocks.append(
+            types.ResourceLink(
+                uri=f"{base_url}/api/v1/videos/i/{quote(video.video_name, safe='')}/full",
+                name=video.video_name,
+                mime_type="video/mp4",
+                description=f"A video made by node {video.node_id} ({video.node_type}), on the InvokeAI server",
+            )
+        )
+    return types.CallToolResult(content=blocks)
+
+
+def _mime(data: bytes) -> str:
+    for signature, mime in _SIGNATURES:
+        if data.startswith(signature):
+            return mime
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return "application/octet-stream"
+
+
+def _listing(
+    tool: str, item_id: int, images: Sequence[OutputImage], videos: Sequence[OutputVideo]
+) -> str:
+    lines = [
+        f"{tool}: queue item {item_id} made {_count(images, 'image')} and {_count(videos, 'video')}."
+    ]
+    for image in images:
+        size = f", {image.width}x{image.height}" if image.width and image.height else ""
+        lines.append(f"- image {image.image_name}{size}{_origin(image)} (image content below)")
+    for video in videos:
+        size = f", {video.width}x{video.height}" if video.width and video.height else ""
+        lines.append(f"- video {video.video_name}{size}{_origin(video)} (linked below)")
+    return "\n".join(lines)
+
+
+def _origin(output: Any) -> str:
+    board = f", board {output.board_id}" if output.board_id else ", uncategorized"
+    attribute = f", board set by attribute {output.attribute!r}" if output.attribute else ""
+    return f", from node {output.node_id} ({output.node_type}){board}{attribute}"
+
+
+def _count(things: Sequence[object], noun: str) -> str:
+    return f"{len(things)} {noun}{'' if len(things) == 1 else 's'}"

@@ -48,12 +48,14 @@ def modules(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def tool_server(modules: Path, module: str, cls: str, url: str) -> StdioServerParameters:
+def tool_server(
+    modules: Path, module: str, cls: str, url: str, *, timeout: float | None = None
+) -> StdioServerParameters:
     # Until `python -m MODULE --mcp` lands (runtime/tool/cli.py), the entry point it calls.
     code = (
         f"import sys; sys.path.insert(0, {str(modules)!r}); import {module}; "
         "from ivk_runtime.tool.mcp_tool import serve_stdio; "
-        f"serve_stdio({module}.{cls}, url={url!r}, token=None)"
+        f"serve_stdio({module}.{cls}, url={url!r}, token=None, timeout={timeout!r})"
     )
     return StdioServerParameters(command=sys.executable, args=["-c", code], cwd=str(modules))
 
@@ -148,6 +150,31 @@ async def test_a_call_returns_the_png_with_progress(modules: Path, invokeai_url:
     messages = " ".join(m or "" for _, _, m in progress)
     for node in ("blank_image", "img_noise", "img_blur", "save_image"):
         assert f"{node} done" in messages, progress
+
+
+async def test_calls_at_once_each_get_their_own_images(modules: Path, invokeai_url: str) -> None:
+    sizes = [(16, 40), (40, 16), (24, 24)]
+    results: dict[tuple[int, int], Any] = {}
+    async with session(tool_server(modules, "blur_image", "BlurImage", invokeai_url)) as client:
+
+        async def one(size: tuple[int, int]) -> None:
+            results[size] = await call(client, "blur_image", {"width": size[0], "height": size[1]})
+
+        async with anyio.create_task_group() as group:
+            for size in sizes:
+                group.start_soon(one, size)
+    for size in sizes:
+        assert not results[size].is_error, texts(results[size])
+        assert [i.size for i in pngs(results[size])] == [size]
+
+
+async def test_a_run_past_its_timeout_is_an_error(modules: Path, invokeai_url: str) -> None:
+    params = tool_server(modules, "blur_image", "BlurImage", invokeai_url, timeout=0.05)
+    async with session(params) as client:
+        result = await call(client, "blur_image", {})
+        assert result.is_error
+        assert "blur_image failed: queue item" in texts(result)
+        assert "did not finish within" in texts(result)
 
 
 async def test_bad_arguments_are_an_error_naming_the_attribute(

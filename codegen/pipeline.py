@@ -59,7 +59,7 @@ def generate_source(
     modules, types = frozenset(e.module for e in extensions), frozenset(e.name for e in extensions)
     verify_module(source, modules, types)
     tail = render_workflow_data(model)
-    verify_workflow_data(tail)
+    verify_workflow_data(tail, model.class_name)
     code = source.rstrip("\n") + tail
     return Generated(source_name, model.class_name, code, model.messages, model.rebinds)
 

@@ -170,5 +170,5 @@ def render_workflow_data(model: ModuleModel) -> str:
     and black and libcst would spend most of their time on string pieces they cannot change
     (each piece is already in black's style; ``verify_workflow_data`` checks every line)."""
     return _ENV.get_template("workflow_data.py.jinja").render(
-        workflow_chunks=_chunks(model.workflow_json)
+        workflow_chunks=_chunks(model.workflow_json), class_name=identifier(model.class_name)
     )

@@ -127,10 +127,22 @@ _DATA_HEAD = ["", "", "", "# The workflow as exported (keys sorted), substituted
               "_WORKFLOW_JSON = ("]  # fmt: skip
 
 
-def verify_workflow_data(tail: str) -> None:
-    """The appended tail is exactly the assignment of plain string pieces, line by line."""
+def _main_block(class_name: str) -> list[str]:
+    return ["", "", 'if __name__ == "__main__":  # python -m this_module: its own command line (--help lists it)',
+            "    from ivk_runtime.tool.cli import main", "", f"    raise SystemExit(main({class_name}))", ""]  # fmt: skip
+
+
+def verify_workflow_data(tail: str, class_name: str) -> None:
+    """The appended tail is exactly the assignment of plain string pieces, line by line, then
+    the module's ``__main__`` entry calling the command line with the generated class."""
     lines = tail.split("\n")
-    if lines[: len(_DATA_HEAD)] != _DATA_HEAD or lines[-2:] != [")", ""]:
+    if not class_name.isidentifier():
+        raise UnsafeOutput(f"the class name {class_name!r:.80} is no identifier")
+    main = _main_block(class_name)
+    if lines[: len(_DATA_HEAD)] != _DATA_HEAD or lines[-len(main) :] != main:
+        raise UnsafeOutput("the embedded workflow block is malformed")
+    lines = lines[: -len(main)] + [""]
+    if lines[-2:] != [")", ""]:
         raise UnsafeOutput("the embedded workflow block is malformed")
     for line in lines[len(_DATA_HEAD) : -2]:
         if not _DATA_LINE.match(line):

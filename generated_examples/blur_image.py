@@ -256,3 +256,9 @@ _WORKFLOW_JSON = (
     'type":"invocation"}],"notes":"","tags":"test, image, blur","version":"1.0.0"'
     "}"
 )
+
+
+if __name__ == "__main__":  # python -m this_module: its own command line (--help lists it)
+    from ivk_runtime.tool.cli import main
+
+    raise SystemExit(main(BlurImage))

@@ -204,3 +204,9 @@ _WORKFLOW_JSON = (
     'commend 4 steps for FLUX schnell models and 30 steps for FLUX dev models.","'
     'tags":"flux, text to image","version":"1.1.0"}'
 )
+
+
+if __name__ == "__main__":  # python -m this_module: its own command line (--help lists it)
+    from ivk_runtime.tool.cli import main
+
+    raise SystemExit(main(TextToImageFlux))

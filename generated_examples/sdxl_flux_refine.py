@@ -1301,3 +1301,9 @@ _WORKFLOW_JSON = (
     'ge performance with FLUX schnell models is poor.","tags":"flux, image to ima'
     'ge","version":"1.1.0"}'
 )
+
+
+if __name__ == "__main__":  # python -m this_module: its own command line (--help lists it)
+    from ivk_runtime.tool.cli import main
+
+    raise SystemExit(main(SdxlThenFlux))

@@ -452,3 +452,9 @@ _WORKFLOW_JSON = (
     '19-b793-cc313f20fbe6","position":{"x":-119.4583147926377,"y":1024.3931848367'
     '542},"type":"invocation"}],"notes":"","tags":"","version":""}'
 )
+
+
+if __name__ == "__main__":  # python -m this_module: its own command line (--help lists it)
+    from ivk_runtime.tool.cli import main
+
+    raise SystemExit(main(SdxlTextToImage))

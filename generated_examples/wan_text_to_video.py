@@ -578,3 +578,9 @@ _WORKFLOW_JSON = (
     'ng branch, so the Negative Prompt is ignored at runtime.","tags":"wan2.2, te'
     'xt to video, video, lightning, lora","version":"1.0.0"}'
 )
+
+
+if __name__ == "__main__":  # python -m this_module: its own command line (--help lists it)
+    from ivk_runtime.tool.cli import main
+
+    raise SystemExit(main(TextToVideoWan22Lightning))

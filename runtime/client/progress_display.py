@@ -60,8 +60,8 @@ def _bar(runs: int) -> Iterator[ProgressFn | None]:
 class _Display:
     def __init__(self, bar: Any, runs: int) -> None:
         self._bar = bar
-        self._runs = bar.add_task("runs", total=max(runs, 1))
-        self._step = bar.add_task("waiting", total=100, visible=runs > 0)
+        self._runs = bar.add_task("runs", total=max(runs, 1), amount=f"0/{runs}")
+        self._step = bar.add_task("waiting", total=100, amount="", visible=False)
         self._seen: set[int] = set()
         self._ended: dict[int, str] = {}
 
@@ -71,7 +71,8 @@ class _Display:
             self._seen.add(event.item_id)
             # batch nodes make more queue items than runs asked for: the total follows them
             if len(self._seen) > bar.tasks[self._runs].total:
-                bar.update(self._runs, total=len(self._seen))
+                done = len(self._ended)
+                bar.update(self._runs, total=len(self._seen), amount=f"{done}/{len(self._seen)}")
         if event.kind == "status" and event.status in _ENDED and event.item_id not in self._ended:
             self._ended[event.item_id] = event.status
             if event.status != "completed":
@@ -83,10 +84,16 @@ class _Display:
                 )
             failed = sum(1 for s in self._ended.values() if s != "completed")
             label = f"runs ({failed} failed)" if failed else "runs"
-            bar.update(self._runs, completed=len(self._ended), description=label)
+            done, total = len(self._ended), bar.tasks[self._runs].total
+            bar.update(self._runs, completed=done, description=label, amount=f"{done}/{total:g}")
+            if done >= total:
+                bar.update(self._step, visible=False)
         elif event.kind in ("started", "progress"):
             node = event.node_type or event.node_id or "node"
             text = f"{node}: {event.message}" if event.message else node
             pct = event.percentage
             completed = 100 * pct if pct is not None and pct <= 1 else (pct or 0)
-            bar.update(self._step, description=text[:60], completed=completed, visible=True)
+            shown = f"{completed:.0f}%" if pct is not None else ""
+            bar.update(
+                self._step, description=text[:60], completed=completed, amount=shown, visible=True
+            )

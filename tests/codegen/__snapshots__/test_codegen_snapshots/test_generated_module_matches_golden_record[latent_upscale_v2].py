@@ -581,3 +581,9 @@ _WORKFLOW_JSON = (
     '":{"x":310.95347781147643,"y":558.3062537652378},"type":"invocation","width"'
     ':320}],"notes":"","tags":"text2image, upscale, SDXL","version":"1.1.0"}'
 )
+
+
+if __name__ == "__main__":  # python -m this_module: its own command line (--help lists it)
+    from ivk_runtime.tool.cli import main
+
+    raise SystemExit(main(SdxlUpscaleLatentsExample))

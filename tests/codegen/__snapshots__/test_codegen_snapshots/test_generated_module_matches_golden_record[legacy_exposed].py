@@ -155,3 +155,9 @@ _WORKFLOW_JSON = (
     '1-40c7-833c-9fb7ca78927a","position":{"x":700,"y":0},"type":"invocation"}],"'
     'notes":"","tags":"test, legacy","version":"1.0.0"}'
 )
+
+
+if __name__ == "__main__":  # python -m this_module: its own command line (--help lists it)
+    from ivk_runtime.tool.cli import main
+
+    raise SystemExit(main(LegacyExposedFields))

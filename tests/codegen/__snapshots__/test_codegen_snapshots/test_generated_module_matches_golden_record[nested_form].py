@@ -301,3 +301,9 @@ _WORKFLOW_JSON = (
     '37e-c1bf-47ab-a12e-03bdad28d47a","position":{"x":350,"y":450},"type":"invoca'
     'tion"}],"notes":"","tags":"test, form, strings","version":"1.0.0"}'
 )
+
+
+if __name__ == "__main__":  # python -m this_module: its own command line (--help lists it)
+    from ivk_runtime.tool.cli import main
+
+    raise SystemExit(main(NestedForm))

@@ -146,3 +146,9 @@ _WORKFLOW_JSON = (
     ',"id":"f1d5effe-dcda-46fb-b2b2-7cadc29f12fb","position":{"x":400,"y":0},"typ'
     'e":"invocation"}],"notes":"","tags":"test, image, resize","version":"1.0.0"}'
 )
+
+
+if __name__ == "__main__":  # python -m this_module: its own command line (--help lists it)
+    from ivk_runtime.tool.cli import main
+
+    raise SystemExit(main(ResizeAnImage))

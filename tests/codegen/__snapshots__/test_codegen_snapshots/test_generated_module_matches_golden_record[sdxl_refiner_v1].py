@@ -581,3 +581,9 @@ _WORKFLOW_JSON = (
     'tion":{"x":700,"y":125},"type":"invocation","width":320}],"notes":"","tags":'
     '"text2image, SDXL, default, refiner","version":"1.0.1"}'
 )
+
+
+if __name__ == "__main__":  # python -m this_module: its own command line (--help lists it)
+    from ivk_runtime.tool.cli import main
+
+    raise SystemExit(main(SdxlWRefinerTextToImage))

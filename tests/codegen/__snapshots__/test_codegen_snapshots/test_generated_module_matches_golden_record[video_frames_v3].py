@@ -363,3 +363,9 @@ _WORKFLOW_JSON = (
     'n"}],"notes":"2023-10-04 - 3.2.0 - 16x9 half framerate example","tags":"yet '
     'another remake because versions","version":"1.0.0"}'
 )
+
+
+if __name__ == "__main__":  # python -m this_module: its own command line (--help lists it)
+    from ivk_runtime.tool.cli import main
+
+    raise SystemExit(main(Workflow16x9HalfFramerateExample))

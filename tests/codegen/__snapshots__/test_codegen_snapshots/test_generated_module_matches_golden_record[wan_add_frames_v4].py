@@ -541,3 +541,9 @@ _WORKFLOW_JSON = (
     'ags":"wan2.2, Text to Video, Image to Video, video, lightning, lora","versio'
     'n":"1.0.0"}'
 )
+
+
+if __name__ == "__main__":  # python -m this_module: its own command line (--help lists it)
+    from ivk_runtime.tool.cli import main
+
+    raise SystemExit(main(ImageToVideoAddFrames))

@@ -1,0 +1,258 @@
+"""A generated module's own command line (``python -m my_wf``), run as a user runs it: a
+subprocess of a module generated from the project's workflows, on the real server."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import select
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import ClassVar
+
+import httpx
+import pytest
+from PIL import Image
+from pydantic.dataclasses import dataclass
+
+from ivk_codegen.cli import main as codegen
+from ivk_runtime.generated import GeneratedWorkflow, InputSpec, workflow_config
+from ivk_runtime.tool.cli import main as cli_main
+from ivk_runtime.tool.options import options_of
+
+WORKFLOWS = Path(__file__).resolve().parents[1] / "workflows"
+MODULES = ("blur_image", "resize_upload", "fails_at_runtime")
+
+
+@pytest.fixture(scope="module")
+def modules(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("cli_modules")
+    for name in MODULES:
+        assert codegen([str(WORKFLOWS / f"{name}.json"), "-o", str(out / f"{name}.py"), "-q"]) == 0
+    return out
+
+
+def run_module(
+    modules: Path, name: str, *args: str, url: str = "", cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(modules)}
+    env.pop("INVOKEAI_URL", None)
+    if url:
+        env["INVOKEAI_URL"] = url
+    return subprocess.run(
+        [sys.executable, "-m", name, *args],
+        cwd=cwd or modules,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def queue_total(url: str) -> int:
+    counts = httpx.get(f"{url}/api/v1/queue/default/status", timeout=30).json()["queue"]
+    return int(counts["total"])
+
+
+def png(path: Path, size: tuple[int, int]) -> Path:
+    Image.new("RGB", size, (200, 30, 30)).save(path)
+    return path
+
+
+def test_help_lists_every_input_with_its_type_choices_bounds_and_docstring(modules: Path) -> None:
+    done = run_module(modules, "blur_image", "--help")
+    assert done.returncode == 0, done.stderr
+    text = " ".join(done.stdout.split())  # argparse wraps lines
+    for flag in ("--width", "--height", "--color", "--noise-seed", "--noise-amount", "--blur-radius"):
+        assert flag in text
+    assert "--blur-type {gaussian,box}" in text  # the Literal's choices
+    assert "--output-board {auto,none}|TEXT" in text  # a board id is text too
+    assert "Noise seed. Seed for random number generation. Range 0..4294967295. Default: 7." in text
+    assert "Range 16..1024" in text and "Default: 64" in text
+    assert "A solid colour image with noise, blurred, saved to a board." in done.stdout
+    assert "--progress, --no-progress" in text and "--runs FILE" in text and "--dry-run" in text
+
+
+def test_importing_the_module_does_nothing_but_define_it(modules: Path) -> None:
+    code = "import sys; sys.argv = ['x', '--width', '5']; import blur_image; print(blur_image.BlurImage().width)"
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=modules, capture_output=True, text=True, timeout=120
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "64\n", "")
+
+
+def test_a_run_writes_its_image_to_out_and_prints_the_file(modules: Path, invokeai_url: str, tmp_path: Path) -> None:
+    done = run_module(modules, "blur_image", "--width", "80", "--height", "40", "--blur-type", "box",
+                      "--out", str(tmp_path / "out"), url=invokeai_url)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) == 1 and lines[0].endswith(".png")
+    with Image.open(lines[0]) as image:
+        assert image.size == (80, 40)
+    assert done.stderr == ""  # no terminal: no progress bar
+
+
+def test_a_bad_value_exits_2_with_pydantic_message_naming_the_option(modules: Path, invokeai_url: str, tmp_path: Path) -> None:
+    before = queue_total(invokeai_url)
+    for args, message in [
+        (["--width", "5"], "--width: Input should be greater than or equal to 16 (got 5)"),
+        (["--width", "abc"], "--width: Input should be a valid integer"),
+        (["--blur-type", "fancy"], "--blur-type: Input should be 'gaussian' or 'box'"),
+        (["--color", '{"r": 1}'], "--color.g: Field required"),
+    ]:
+        done = run_module(modules, "blur_image", *args, "--out", str(tmp_path / "out"), url=invokeai_url)
+        assert done.returncode == 2, (args, done.stderr)
+        assert message in done.stderr, done.stderr
+        assert done.stdout == ""
+    unknown = run_module(modules, "blur_image", "--widht", "30", url=invokeai_url)
+    assert unknown.returncode == 2 and "unrecognized arguments: --widht" in unknown.stderr
+    assert not (tmp_path / "out").exists() and queue_total(invokeai_url) == before
+
+
+def test_runs_from_csv_and_json_lines_go_in_one_batch_each_mapped_to_its_row(
+    modules: Path, invokeai_url: str, tmp_path: Path
+) -> None:
+    (tmp_path / "runs.csv").write_text("width,height,blur-type\n20,30,box\n40,50,gaussian\n\n60,24,box\n")
+    done = run_module(modules, "blur_image", "--runs", str(tmp_path / "runs.csv"), "--noise-seed", "9",
+                      "--json", "--out", str(tmp_path / "csv"), url=invokeai_url)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    runs = json.loads(done.stdout)["runs"]
+    assert [(r["inputs"]["width"], r["inputs"]["height"]) for r in runs] == [(20, 30), (40, 50), (60, 24)]
+    assert [r["inputs"]["noise_seed"] for r in runs] == [9, 9, 9]  # the options apply to every row
+    assert len({r["batch_id"] for r in runs}) == 1
+    for r in runs:
+        (image,) = r["images"]
+        with Image.open(image["path"]) as made:
+            assert made.size == (r["inputs"]["width"], r["inputs"]["height"])
+
+    picture = png(tmp_path / "in.png", (50, 50))
+    rows = [{"input_image": {"path": str(picture)}, "width": 10, "height": 12},
+            {"input_image": {"path": str(picture)}, "width": 14, "height": 8}]  # fmt: skip
+    (tmp_path / "runs.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    done = run_module(modules, "resize_upload", "--runs", str(tmp_path / "runs.jsonl"), "--json",
+                      "--out", str(tmp_path / "jsonl"), url=invokeai_url)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    sizes = [(i["width"], i["height"]) for r in json.loads(done.stdout)["runs"] for i in r["images"]]
+    assert sizes == [(10, 12), (14, 8)]
+
+
+def test_a_bad_runs_file_is_a_bad_argument_naming_file_and_row(modules: Path, invokeai_url: str, tmp_path: Path) -> None:
+    cases = {
+        "a.jsonl": ('{"width": 20}\n{"widthx": 1}\n', "a.jsonl: row 2: no input named 'widthx'"),
+        "b.jsonl": ('{"width": 20}\n[1]\n', "b.jsonl: line 2: a run is a JSON object"),
+        "c.csv": ("width\n20\n5\n", "c.csv: run 2: --width: Input should be greater than or equal to 16"),
+        "d.csv": ("width,height\n20\n", "d.csv: row 2: 1 cells under 2 columns"),
+        "e.jsonl": ("", "e.jsonl: holds no runs"),
+    }
+    for name, (text, message) in cases.items():
+        (tmp_path / name).write_text(text)
+        done = run_module(modules, "blur_image", "--runs", str(tmp_path / name), url=invokeai_url)
+        assert done.returncode == 2 and message in done.stderr, (name, done.stderr)
+
+
+def test_an_image_input_takes_a_local_file_and_a_missing_one_is_a_bad_argument(
+    modules: Path, invokeai_url: str, tmp_path: Path
+) -> None:
+    picture = png(tmp_path / "red.png", (64, 64))
+    done = run_module(modules, "resize_upload", "--input-image", str(picture), "--width", "20", "--height", "10",
+                      "--out", str(tmp_path / "out"), url=invokeai_url)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    with Image.open(done.stdout.strip()) as made:
+        assert made.size == (20, 10) and made.getpixel((5, 5))[:3] == (200, 30, 30)
+    missing = run_module(modules, "resize_upload", "--input-image", str(tmp_path / "nope.png"), url=invokeai_url)
+    assert missing.returncode == 2 and f"--input-image: no such file: {tmp_path / 'nope.png'}" in missing.stderr
+
+
+def test_dry_run_prints_the_enqueue_body_and_sends_nothing(modules: Path, invokeai_url: str, tmp_path: Path) -> None:
+    before = queue_total(invokeai_url)
+    picture = png(tmp_path / "red.png", (64, 64))
+    done = run_module(modules, "resize_upload", "--dry-run", "--input-image", str(picture), "--width", "77",
+                      url=invokeai_url)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    (body,) = json.loads(done.stdout)
+    nodes = body["batch"]["graph"]["nodes"]
+    resize = next(n for n in nodes.values() if n["type"] == "img_resize")
+    assert resize["width"] == 77
+    assert resize["image"] == {"image_name": f"<upload: {picture}>"}  # nothing uploaded
+    assert queue_total(invokeai_url) == before
+
+
+def test_a_failed_run_exits_1_with_invokeais_error(modules: Path, invokeai_url: str, tmp_path: Path) -> None:
+    done = run_module(modules, "fails_at_runtime", "--out", str(tmp_path), url=invokeai_url)
+    assert done.returncode == 1
+    assert "failed: ZeroDivisionError: division by zero" in done.stderr
+    as_json = run_module(modules, "fails_at_runtime", "--json", url=invokeai_url)
+    assert as_json.returncode == 1
+    (run,) = json.loads(as_json.stdout)["runs"]
+    assert run["status"] == "failed" and run["error"]["type"] == "ZeroDivisionError"
+
+
+def test_a_server_that_does_not_answer_exits_1_saying_so(modules: Path) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    done = run_module(modules, "blur_image", "--server", f"http://127.0.0.1:{port}")
+    assert done.returncode == 1
+    assert f"cannot reach the InvokeAI server at http://127.0.0.1:{port}" in done.stderr
+
+
+def read_terminal(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[int, str]:
+    """Run under a pseudo-terminal, as a user's shell does; all it printed."""
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(argv, stdin=follower, stdout=follower, stderr=follower, env=env, cwd=cwd)
+    os.close(follower)
+    chunks, deadline = [], time.monotonic() + 300
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([leader], [], [], 1.0)
+        if ready:
+            try:
+                data = os.read(leader, 65536)
+            except OSError:  # the child closed the terminal
+                break
+            if not data:
+                break
+            chunks.append(data)
+        elif proc.poll() is not None:
+            break
+    os.close(leader)
+    return proc.wait(timeout=60), b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_a_terminal_shows_a_progress_bar_of_runs(modules: Path, invokeai_url: str, tmp_path: Path) -> None:
+    (tmp_path / "runs.csv").write_text("width\n20\n30\n")
+    env = {**os.environ, "PYTHONPATH": str(modules), "INVOKEAI_URL": invokeai_url, "COLUMNS": "100"}
+    argv = [sys.executable, "-m", "blur_image", "--runs", str(tmp_path / "runs.csv"), "--out", str(tmp_path)]
+    code, screen = read_terminal(argv, env, modules)
+    assert code == 0, screen
+    assert "runs" in screen and "2/2" in screen
+    quiet, screen = read_terminal([*argv, "--no-progress"], env, modules)
+    assert quiet == 0 and "2/2" not in screen
+
+
+@dataclass(config=workflow_config, kw_only=True)
+class Toggles(GeneratedWorkflow):
+    """Toggles"""
+
+    fast: bool = False
+    """Input 0: Fast.
+
+    Go fast (100% of the time)."""
+
+    _inputs: ClassVar[tuple[InputSpec, ...]] = (InputSpec(index=0, attribute="fast", node_id="n", field="f"),)
+    _workflow_source: ClassVar[str] = "toggles.json"
+
+
+def test_a_boolean_is_a_flag_pair_and_percent_signs_in_docs_survive_help(capsys: pytest.CaptureFixture[str]) -> None:
+    (option,) = options_of(Toggles)
+    assert (option.flag, option.shape) == ("--fast", "bool")
+    with pytest.raises(SystemExit) as exited:
+        cli_main(Toggles, ["--help"], prog="toggles")
+    assert exited.value.code == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "--fast, --no-fast Fast. Go fast (100% of the time). Default: false." in out

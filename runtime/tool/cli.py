@@ -11,7 +11,6 @@ one a line (``--json``: a JSON document instead).
 from __future__ import annotations
 
 import argparse
-import importlib
 import inspect
 import json
 import os
@@ -52,8 +51,9 @@ def _main(cls: type[GeneratedWorkflow], argv: Sequence[str] | None, prog: str | 
     parser = _parser(cls, options, prog)
     args = parser.parse_args(argv)  # exits 2 on a malformed command line
     if args.mcp:
-        tool = importlib.import_module(".mcp_tool", __package__)  # the mcp SDK only here
-        tool.serve_stdio(cls, url=args.server, token=args.token, timeout=args.timeout)
+        from .mcp_tool import serve_stdio  # the mcp SDK loads only here
+
+        serve_stdio(cls, url=args.server, token=args.token, timeout=args.timeout)
         return OK
     try:
         params = _params(cls, options, args)

@@ -34,6 +34,7 @@ PAIRS = [
     ("runtime/client/workflows_async.py", "runtime/client/workflows_sync.py"),
     ("runtime/client/async_client.py", "runtime/client/sync_client.py"),
     ("runtime/pool/member_async.py", "runtime/pool/member_sync.py"),
+    ("runtime/pool/failover_async.py", "runtime/pool/failover_sync.py"),
     ("runtime/pool/dispatch_async.py", "runtime/pool/dispatch_sync.py"),
     ("runtime/pool/pool_async.py", "runtime/pool/pool_sync.py"),
 ]
@@ -83,6 +84,8 @@ WORDS = {
     "AsyncInvokeAIPool": "InvokeAIPool",
     "AsyncPoolBatch": "PoolBatch",
     "AsyncPoolMember": "PoolMember",
+    "AsyncFailover": "Failover",
+    "failover_async": "failover_sync",
     "async_each": "each",
     "member_async": "member_sync",
     "dispatch_async": "dispatch_sync",

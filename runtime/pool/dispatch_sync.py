@@ -22,6 +22,7 @@ from ..client.results import RunResult, build_result, first_failure
 from ..client.plan import local_paths
 from ..client.submission import Submission
 from .choose import pick
+from .failover_sync import Failover
 from .fanout import each
 from .health import Health, is_miss
 from .member_sync import PoolMember, finished
@@ -52,6 +53,7 @@ class PoolBatch:
         self.per_server = per_server
         self.runs = Runs(values_list)
         self.health = [Health() for _ in self.members]
+        self.failover = Failover(self.members, self.health, self.runs)
         self.errors: list[BaseException] = []
         self._progress: ProgressFn | None = None
         self._bar_keys: dict[tuple[int, int], int] | None = None
@@ -78,6 +80,7 @@ class PoolBatch:
                 if not self.runs.settled:
                     sleep(POLL_INTERVAL)
         finally:
+            self.failover.cancel_leftovers(final=True)
             for run in self.runs.all:  # what the batch leaves behind is no longer ours to count
                 if run.in_flight and run.server is not None:
                     self.members[run.server].load.ours -= 1
@@ -126,16 +129,19 @@ class PoolBatch:
     def _feed(self) -> None:
         if not self.runs.waiting:
             return
-        readable = [i for i, m in enumerate(self.members) if self._takes_runs(i)]
-        answers = each([self.members[i].unfinished for i in readable])
+        readable = [i for i in range(len(self.members)) if self.health[i].usable]
+        answers = each([self.members[i].takes_runs for i in readable])
+        open_ = set()
         for index, count in zip(readable, answers):
             if isinstance(count, Exception):
                 self._missed(index, count)
-            else:
-                self.health[index].answered()
+                continue
+            self.health[index].answered()
+            if count is not None:  # None: its processor is paused
                 self.members[index].load.read(count)
+                open_.add(index)
         chosen: dict[int, list[Run]] = {}
-        loads = [m.load if self._takes_runs(i) else None for i, m in enumerate(self.members)]
+        loads = [m.load if i in open_ else None for i, m in enumerate(self.members)]
         while self.runs.waiting:
             taker = pick(loads, self.per_server)
             if taker is None:
@@ -146,9 +152,6 @@ class PoolBatch:
         sends = [functools.partial(self._send, i, runs) for i, runs in chosen.items()]
         for (taker, runs), sent in zip(chosen.items(), each(sends)):
             self._sent(taker, runs, [sent] * len(runs) if isinstance(sent, Exception) else sent)
-
-    def _takes_runs(self, index: int) -> bool:
-        return self.health[index].usable
 
     def _send(
         self, index: int, runs: Sequence[Run]
@@ -215,7 +218,8 @@ class PoolBatch:
                 self._update(run, answer)
         for index, health in enumerate(self.health):
             if health.failed and self.runs.on(index):
-                self._move_off(index)
+                self.failover.move_off(index, self._update)
+        self.failover.cancel_leftovers()
 
     def _look(self, index: int) -> dict[int, dict[str, Any]]:
         """Each certain run's items now; runs whose enqueue answer was lost are settled first:
@@ -257,48 +261,6 @@ class PoolBatch:
         result.server = member.url
         result.moved_from = tuple(run.moved_from)
         return result
-
-    # --- a server that stopped answering ---
-
-    def _move_off(self, index: int) -> None:
-        """Its runs go to the others. Each is canceled there first where it still answers; one
-        that cannot be canceled is moved all the same (that server is gone for this batch),
-        and a warning names it with its item there, which that server may run if it returns."""
-        member, url = self.members[index], self.urls[index]
-        runs = self.runs.on(index)
-        unconfirmed = []
-        for run in runs:
-            try:
-                after = member.cancel(run.item_ids, run.batch_ids)
-            except IvkError:
-                after = None
-            done = after is not None and all(
-                s in ("canceled", "completed", "failed") for s in after.values()
-            )
-            if after is not None and any(s in ("completed", "failed") for s in after.values()):
-                # it finished there after all: its result stands, nothing runs twice
-                try:
-                    self._update(run, member.items(run.item_ids))
-                except IvkError:
-                    pass
-                if run.settled:
-                    continue
-            why = f"{url} stopped answering ({self.health[index].last_error})"
-            if not done:
-                unconfirmed.append(
-                    f"run {run.index} "
-                    + (f"(items {run.item_ids})" if run.item_ids else f"(batch {run.batch_ids})")
-                )
-            run.moved(url, why if done else why + "; not canceled there")
-            member.load.ours -= 1
-            self.runs.send_again([run])
-        if unconfirmed:
-            warnings.warn(
-                f"{url} stopped answering: its runs were sent to the other servers; it could not "
-                f"cancel {', '.join(unconfirmed)}, which it may still run if it comes back",
-                PoolWarning,
-                stacklevel=6,
-            )
 
     def _missed(self, index: int, exc: BaseException) -> None:
         if self.health[index].missed(exc):

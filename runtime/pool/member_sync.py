@@ -11,7 +11,7 @@ from typing import Any
 
 from ..api import queue
 from ..api.call import Call
-from ..api.queue_types import TERMINAL_STATUSES, parse_queue_status
+from ..api.queue_types import TERMINAL_STATUSES, parse_batch_status, parse_item, parse_queue_status
 from ..client.sync_client import InvokeAIClient
 from ..client.plan import local_paths, resolve_uploads
 from ..client.submission import Submission
@@ -21,7 +21,8 @@ from .choose import Load
 
 __all__ = ["PoolMember"]
 
-# A poll gives up sooner than other requests: a server that hangs must not hold up the pool.
+# The pool's own requests (status, items, cancels) give up sooner than uploads and enqueues:
+# a server that hangs must not hold up the pool.
 POLL_TIMEOUT = 10.0
 FileKey = tuple[
     pathlib.Path, int, int
@@ -65,11 +66,6 @@ class PoolMember:
         client = self.client
         client._runnable.check(workflow, client.schema(), attribute_names, expects)
 
-    def unfinished(self) -> int:
-        """Items pending or in progress on its queue (anyone's)."""
-        data = self._read(queue.status_call(self.client.queue_id))
-        return parse_queue_status(data).counts.unfinished
-
     def enqueue(
         self,
         workflow: Workflow,
@@ -90,22 +86,28 @@ class PoolMember:
     def cancel(self, item_ids: Sequence[int], batch_ids: Sequence[str]) -> dict[int, str]:
         """Cancel a run's items (or, with its item ids unknown, its batches): each item's
         status afterwards, as the server says (a finished item stays as it was)."""
-        client = self.client
+        qid = self.client.queue_id
         if not item_ids:
-            client.queue.cancel_batches(list(batch_ids))
+            self._read(queue.cancel_batches_call(qid, list(batch_ids)))
             return {}
-        return {i: (client.queue.cancel(i)).status for i in item_ids}
+        return {i: parse_item(self._read(queue.cancel_call(qid, i))).status for i in item_ids}
 
     def unrun(self, batch_ids: Sequence[str]) -> bool:
         """Whether batches whose enqueue answer was lost are certainly not running here: canceled
         (if they landed), with nothing of them started."""
-        client = self.client
-        client.queue.cancel_batches(list(batch_ids))
+        qid = self.client.queue_id
+        self._read(queue.cancel_batches_call(qid, list(batch_ids)))
         for batch_id in batch_ids:
-            counts = (client.queue.batch_status(batch_id)).counts
-            if counts.completed or counts.failed or counts.in_progress:
+            counts = parse_batch_status(self._read(queue.batch_status_call(qid, batch_id)))
+            if counts.counts.completed or counts.counts.failed or counts.counts.in_progress:
                 return False
         return True
+
+    def takes_runs(self) -> int | None:
+        """Items pending or in progress on its queue (anyone's); None while its processor is
+        paused (runs sent there would wait until someone resumes it)."""
+        status = parse_queue_status(self._read(queue.status_call(self.client.queue_id)))
+        return status.counts.unfinished if status.processor.is_started else None
 
     def _read(self, call: Call) -> Any:
         return self.client._json(dataclasses.replace(call, timeout=POLL_TIMEOUT))

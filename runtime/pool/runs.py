@@ -94,9 +94,11 @@ def _fate(run: Run, urls: Sequence[str]) -> str:
     if run.error is not None:
         return f"refused: {run.error}{before}"
     if run.server is not None:
-        where = urls[run.server]
+        where, batches = urls[run.server], ", ".join(run.batch_ids)
         if run.uncertain:
-            return f"maybe queued on {where} (batch {', '.join(run.batch_ids)}: its answer was lost){before}"
+            return f"maybe queued on {where} (batch {batches}: its enqueue answer was lost){before}"
         states = ", ".join(f"item {i} {s}" for i, s in run.statuses.items())
-        return f"queued on {where} ({states}; batch {', '.join(run.batch_ids)}){before}"
-    return f"never enqueued{before}"
+        return f"queued on {where} ({states}; batch {batches}){before}"
+    if run.moved_from:
+        return f"not queued anywhere now{before}"
+    return "never enqueued"

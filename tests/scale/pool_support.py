@@ -1,0 +1,39 @@
+"""Helpers of the pool tests: what a server's queue holds of a test's runs, and the checks
+that each result is its own value set's (sizes are distinct per run)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ivk_runtime import InvokeAIClient, RunResult
+
+
+def last_item_id(url: str) -> int:
+    """The newest item id on the server's queue (0 when empty): a test's runs come after it."""
+    with InvokeAIClient(url) as client:
+        newest = client.queue.items(limit=1)
+    return newest[0].item_id if newest else 0
+
+
+def items_since(url: str, after: int) -> dict[int, str]:
+    """Item id -> status of every item enqueued on the server after ``after``."""
+    with InvokeAIClient(url) as client:
+        items = client.queue.items(limit=None, newest_first=False)
+    return {i.item_id: i.status for i in items if i.item_id > after}
+
+
+def queue_total(url: str) -> int:
+    """How many items the server's queue has (any status): 4.2.9 lists no items."""
+    with InvokeAIClient(url) as client:
+        return client.queue.status().counts.total
+
+
+def assert_own_sizes(params: Sequence[Any], results: Sequence[RunResult]) -> None:
+    """Each result is its own value set's: its values, and an image of its width and height."""
+    assert len(results) == len(params)
+    for p, r in zip(params, results):
+        assert r.status == "completed", r
+        assert r.values == p.to_values()
+        assert len(r.images) == 1
+        assert (r.images[0].width, r.images[0].height) == (p.width, p.height), (p, r)

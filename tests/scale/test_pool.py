@@ -1,0 +1,121 @@
+"""InvokeAIPool / AsyncInvokeAIPool on real servers: runs spread over two 6.14.2 servers and
+come back in input order, each its own; every server is checked before anything is
+enqueued (4.2.9 lacks img_noise); a local image is uploaded once per server."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import pathlib
+import sys
+from types import ModuleType
+
+import pytest
+from PIL import Image
+
+from ivk_codegen.cli import main as codegen
+from ivk_runtime import AsyncInvokeAIPool, InvokeAIPool, ProgressEvent, UnrunnableWorkflow
+
+from pool_support import assert_own_sizes, items_since, last_item_id, queue_total
+
+pytestmark = pytest.mark.server
+
+WORKFLOWS = pathlib.Path(__file__).resolve().parents[1] / "workflows"
+
+
+@pytest.fixture(scope="module")
+def resize_module(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
+    out = tmp_path_factory.mktemp("pool_resize") / "pool_resize_upload.py"
+    assert codegen([str(WORKFLOWS / "resize_upload.json"), "-o", str(out), "-q"]) == 0
+    spec = importlib.util.spec_from_file_location("pool_resize_upload", out)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["pool_resize_upload"] = module  # pydantic resolves annotations through it
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_runs_spread_over_both_servers_in_input_order(
+    invokeai_url: str, second_invokeai_url: str, blur_module: ModuleType
+) -> None:
+    urls = [invokeai_url, second_invokeai_url]
+    before = {u: last_item_id(u) for u in urls}
+    params = [blur_module.BlurImage(width=16 + 8 * i, height=60 - 4 * i) for i in range(4)]
+    events: list[ProgressEvent] = []
+    with InvokeAIPool(urls) as pool:
+        results = blur_module.BlurImage.run_many(pool, params, timeout=120, progress=events.append)
+    assert_own_sizes(params, results)
+    assert {r.server for r in results} == set(urls)  # both used
+    assert all(r.moved_from == () for r in results)
+    # each server's queue holds exactly the runs the results say it ran: nothing twice
+    for url in urls:
+        ran = {r.item_id for r in results if r.server == url}
+        assert items_since(url, before[url]) == dict.fromkeys(ran, "completed")
+    done = {(e.data["server"], e.item_id) for e in events if e.status == "completed"}
+    assert done == {(r.server, r.item_id) for r in results}
+
+
+def test_one_run_and_the_async_pool(
+    invokeai_url: str, second_invokeai_url: str, blur_module: ModuleType
+) -> None:
+    one = blur_module.BlurImage(width=40, height=24)
+    with InvokeAIPool([invokeai_url, second_invokeai_url]) as pool:
+        result = one.run(pool, timeout=60)
+    assert_own_sizes([one], [result])
+    assert result.server in (invokeai_url, second_invokeai_url)
+
+    params = [
+        blur_module.BlurImage(width=24, height=16),
+        blur_module.BlurImage(width=16, height=32),
+    ]
+
+    async def main() -> list[object]:
+        async with AsyncInvokeAIPool([invokeai_url, second_invokeai_url]) as apool:
+            single = await params[0].arun(apool, timeout=60)
+            many = await blur_module.BlurImage.arun_many(apool, params, timeout=60)
+            return [single, *many]
+
+    single, *many = asyncio.run(main())
+    assert_own_sizes(params[:1], [single])  # type: ignore[list-item]
+    assert_own_sizes(params, many)  # type: ignore[arg-type]
+
+
+def test_a_server_without_a_node_refuses_the_batch_before_any_enqueue(
+    invokeai_url: str, invokeai4_url: str, blur_module: ModuleType
+) -> None:
+    urls = [invokeai_url, invokeai4_url]
+    before = {u: queue_total(u) for u in urls}
+    params = [blur_module.BlurImage(width=16), blur_module.BlurImage(width=24)]
+    with InvokeAIPool(urls) as pool, pytest.warns(UserWarning):  # edges to the unknown node
+        with pytest.raises(UnrunnableWorkflow) as refused:
+            blur_module.BlurImage.run_many(pool, params, timeout=60)
+    message = str(refused.value)
+    assert invokeai4_url in message and "img_noise" in message
+    assert invokeai_url not in message.replace(invokeai4_url, "")
+    assert {u: queue_total(u) for u in urls} == before  # nothing enqueued anywhere
+
+
+def test_a_local_image_is_uploaded_once_per_server(
+    invokeai_url: str, second_invokeai_url: str, resize_module: ModuleType, tmp_path: pathlib.Path
+) -> None:
+    picture = tmp_path / "pool_input.png"
+    Image.new("RGB", (20, 20), (200, 30, 30)).save(picture)
+    params = [
+        resize_module.ResizeAnImage(input_image=picture, width=8 + 4 * i, height=10 + 2 * i)
+        for i in range(4)
+    ]
+    with InvokeAIPool([invokeai_url, second_invokeai_url]) as pool:
+        results = resize_module.ResizeAnImage.run_many(pool, params, timeout=120)
+        uploads = {m.url: m.uploads for m in pool.members}
+    assert uploads == {invokeai_url: 1, second_invokeai_url: 1}
+    used: dict[str, set[str]] = {}
+    for p, r in zip(params, results):
+        assert r.status == "completed" and r.values == p.to_values()  # the Path, as given
+        assert (r.images[0].width, r.images[0].height) == (p.width, p.height)
+        nodes = r.queue_item["session"]["graph"]["nodes"].values()
+        names = {n["image"]["image_name"] for n in nodes if n.get("type") == "img_resize"}
+        used.setdefault(str(r.server), set()).update(names)
+    # the server-side proof: every run on a server resized the one upload made there
+    assert set(used) == {invokeai_url, second_invokeai_url}
+    assert all(len(names) == 1 for names in used.values())
+    assert used[invokeai_url] != used[second_invokeai_url]

@@ -1,0 +1,129 @@
+"""A pool's servers failing: one killed mid-batch (its runs finish on the other, each exactly
+once), one unreachable from the start (left out, with a warning), and every server gone (an
+error naming each run's fate)."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import pathlib
+import signal
+import socket
+import sys
+import tempfile
+import urllib.parse
+from types import ModuleType
+
+import pytest
+
+from ivk_runtime import InvokeAIPool, PoolFailed, ProgressEvent
+from ivk_runtime.errors import PoolWarning
+
+from pool_support import assert_own_sizes, items_since, last_item_id
+
+TESTS = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(TESTS / "runtime"))
+from fault_proxy import FaultProxy  # noqa: E402
+
+
+def _root_conftest() -> ModuleType:
+    """tests/conftest.py by its path (every conftest is named ``conftest``): started_server."""
+    spec = importlib.util.spec_from_file_location("ivk_tests_root_conftest", TESTS / "conftest.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+started_server = _root_conftest().started_server
+
+pytestmark = pytest.mark.server
+
+
+def _server_pid(url: str) -> int:
+    """The pid scripts/invokeai-server.sh recorded for the server on that port."""
+    port = urllib.parse.urlsplit(url).port
+    state = os.environ.get("IVK_STATE_DIR") or os.path.join(
+        os.environ.get("TMPDIR") or tempfile.gettempdir(), f"ivk-codegen-server-{os.getuid()}"
+    )
+    return int(pathlib.Path(state, f"server-{port}.pid").read_text().strip())
+
+
+def test_a_server_killed_mid_batch_its_runs_finish_on_the_other_once(
+    invokeai_url: str, blur_module: ModuleType
+) -> None:
+    with started_server() as doomed:
+        pid = _server_pid(doomed)
+        before = last_item_id(invokeai_url)
+        killed: list[ProgressEvent] = []
+
+        def kill_once_running(event: ProgressEvent) -> None:
+            if event.data["server"] == doomed and event.status == "in_progress" and not killed:
+                os.kill(pid, signal.SIGKILL)  # the process dies with its run half done
+                killed.append(event)
+
+        params = [blur_module.BlurImage(width=16 + 8 * i, height=64 - 4 * i) for i in range(6)]
+        with InvokeAIPool([invokeai_url, doomed]) as pool, pytest.warns(PoolWarning) as warned:
+            results = blur_module.BlurImage.run_many(
+                pool, params, timeout=180, progress=kill_once_running
+            )
+    assert killed, "the doomed server never ran a run"
+    assert_own_sizes(params, results)
+    moved = [r for r in results if r.moved_from]
+    assert moved and all(r.server == invokeai_url for r in moved)
+    # the run killed while running is among the moved, with its item there named
+    assert (doomed, killed[0].item_id) in {
+        (p.server, p.item_id) for r in moved for p in r.moved_from
+    }
+    assert any(f"item {killed[0].item_id}" in str(w.message) for w in warned)
+    # the survivor's queue holds each of its results once, and nothing else of this batch
+    ran_here = {r.item_id for r in results if r.server == invokeai_url}
+    assert items_since(invokeai_url, before) == dict.fromkeys(ran_here, "completed")
+    # what the doomed server finished before dying stands, and was not run again
+    assert len(ran_here) + sum(r.server == doomed for r in results) == len(params)
+
+
+def _closed_port_url() -> str:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{s.getsockname()[1]}"
+
+
+def test_a_server_down_from_the_start_is_left_out_with_a_warning(
+    invokeai_url: str, blur_module: ModuleType
+) -> None:
+    down = _closed_port_url()
+    params = [
+        blur_module.BlurImage(width=20, height=28),
+        blur_module.BlurImage(width=28, height=20),
+    ]
+    with InvokeAIPool([down, invokeai_url]) as pool, pytest.warns(PoolWarning, match=down):
+        results = blur_module.BlurImage.run_many(pool, params, timeout=120)
+    assert_own_sizes(params, results)
+    assert {r.server for r in results} == {invokeai_url}
+
+
+def test_every_server_gone_names_each_runs_fate(invokeai_url: str, blur_module: ModuleType) -> None:
+    proxy = FaultProxy(invokeai_url)
+    cut: list[int] = []
+
+    def cut_after_first_enqueue(event: ProgressEvent) -> None:
+        if event.status == "pending" and not cut:
+            cut.append(event.item_id)
+            proxy.close()  # refused from now on, the server behind it runs on
+
+    params = [blur_module.BlurImage(width=16 + 4 * i) for i in range(4)]
+    try:
+        with InvokeAIPool([proxy.url], per_server=1) as pool, pytest.warns(PoolWarning):
+            with pytest.raises(PoolFailed, match="every server of the pool failed") as failed:
+                blur_module.BlurImage.run_many(
+                    pool, params, timeout=120, progress=cut_after_first_enqueue
+                )
+    finally:
+        proxy.close()
+    fates = failed.value.fates
+    assert len(fates) == 4
+    assert fates[0].startswith("not queued anywhere now; before: " + proxy.url + f" item {cut[0]}")
+    assert fates[1:] == ["never enqueued"] * 3
+    assert f"run 0: {fates[0]}" in str(failed.value)
+    assert failed.value.results == [None] * 4

@@ -30,6 +30,23 @@ class Option:
     help: str
     metavar: str | None
 
+    def cell(self, text: str) -> Any:
+        """The JSON value of a CSV cell: as ``value``, and a list of files is a JSON list of
+        paths or one path."""
+        if self.shape == "files":
+            if text.lstrip().startswith("["):
+                try:
+                    items = json.loads(text)
+                except ValueError:
+                    return text
+                return (
+                    [self.value(i) if isinstance(i, str) else i for i in items]
+                    if isinstance(items, list)
+                    else items
+                )
+            return [self.value(text)]
+        return self.value(text)
+
     def value(self, text: str) -> Any:
         """The JSON value of ``text`` given for this option (a row of ``--runs`` too)."""
         if self.shape == "string":
@@ -147,8 +164,10 @@ def _help(
         _summary(str(prop.get("description") or target.get("description") or "")).replace("%", "%%")
     ]
     low, high = _bound(target, defs, "minimum"), _bound(target, defs, "maximum")
-    if low is not None or high is not None:
-        parts.append(f"Range {'' if low is None else low}..{'' if high is None else high}.")
+    if low is not None and high is not None:
+        parts.append(f"Range {low}..{high}.")
+    elif low is not None or high is not None:
+        parts.append(f"At least {low}." if high is None else f"At most {high}.")
     choices = _choices(target, defs)
     if len(choices) > _HELP_CHOICES:
         parts.append(f"One of {len(choices)} choices.")

@@ -84,6 +84,6 @@ def _csv_rows(
             option = by_name.get(_attribute(name))
             if cell == "":
                 continue  # an empty cell keeps the option's (or the default) value
-            row[name] = option.value(cell) if option is not None else cell
+            row[name] = option.cell(cell) if option is not None else cell
         rows.append((number, row))
     return rows

@@ -3,6 +3,7 @@ subprocess of a module generated from the project's workflows, on the real serve
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import pty
@@ -13,17 +14,20 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 import httpx
 import pytest
 from PIL import Image
+from pydantic import Field
 from pydantic.dataclasses import dataclass
 
 from ivk_codegen.cli import main as codegen
 from ivk_runtime.generated import GeneratedWorkflow, InputSpec, workflow_config
 from ivk_runtime.tool.cli import main as cli_main
 from ivk_runtime.tool.options import options_of
+from ivk_runtime.tool.runs_file import read_runs
+from ivk_runtime.values import ImageValue
 
 WORKFLOWS = Path(__file__).resolve().parents[1] / "workflows"
 MODULES = ("blur_image", "resize_upload", "fails_at_runtime")
@@ -244,15 +248,47 @@ class Toggles(GeneratedWorkflow):
 
     Go fast (100% of the time)."""
 
-    _inputs: ClassVar[tuple[InputSpec, ...]] = (InputSpec(index=0, attribute="fast", node_id="n", field="f"),)
+    images: list[ImageValue] = dataclasses.field(default_factory=list)
+    """Input 1: Images."""
+
+    limit: Annotated[int, Field(le=100)] = 3
+    """Input 2: Limit."""
+
+    _inputs: ClassVar[tuple[InputSpec, ...]] = (
+        InputSpec(index=0, attribute="fast", node_id="n", field="f"),
+        InputSpec(index=1, attribute="images", node_id="n", field="i", kind="image"),
+        InputSpec(index=2, attribute="limit", node_id="n", field="l"),
+    )
     _workflow_source: ClassVar[str] = "toggles.json"
 
 
 def test_a_boolean_is_a_flag_pair_and_percent_signs_in_docs_survive_help(capsys: pytest.CaptureFixture[str]) -> None:
-    (option,) = options_of(Toggles)
+    option, images, limit = options_of(Toggles)
     assert (option.flag, option.shape) == ("--fast", "bool")
+    assert images.shape == "files" and limit.shape == "json"
     with pytest.raises(SystemExit) as exited:
         cli_main(Toggles, ["--help"], prog="toggles")
     assert exited.value.code == 0
     out = " ".join(capsys.readouterr().out.split())
     assert "--fast, --no-fast Fast. Go fast (100% of the time). Default: false." in out
+    assert "--images FILE Images. A local file (uploaded), or invokeai:NAME" in out
+    assert "Limit. At most 100. Default: 3." in out
+
+
+def test_a_list_of_images_takes_repeated_flags_or_a_csv_cell_of_paths(tmp_path: Path) -> None:
+    from ivk_runtime.tool.cli import _params, _parser
+
+    options = options_of(Toggles)
+    for name in ("a.png", "b.png"):
+        png(tmp_path / name, (4, 4))
+    args = _parser(Toggles, options, "toggles").parse_args(
+        ["--images", str(tmp_path / "a.png"), "--images", "invokeai:on-server.png", "--fast"]
+    )
+    (params,) = _params(Toggles, options, args)
+    assert params.images == [tmp_path / "a.png", "on-server.png"] and params.fast is True
+    runs = tmp_path / "runs.csv"
+    runs.write_text(f'images,fast\n{tmp_path / "b.png"},false\n"[""{tmp_path / "a.png"}"", ""invokeai:x.png""]",1\n')
+    rows = read_runs(runs, options)
+    assert rows == [{"images": [{"path": str(tmp_path / "b.png")}], "fast": False},
+                    {"images": [{"path": str(tmp_path / "a.png")}, "x.png"], "fast": True}]  # fmt: skip
+    assert [Toggles.from_dict(r).images for r in rows] == [[tmp_path / "b.png"], [tmp_path / "a.png", "x.png"]]

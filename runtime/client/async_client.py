@@ -36,6 +36,7 @@ from .files import atomic_write, safe_filename, thumbnail_name
 from .progress_display import progress_callback
 from .plan import BatchPlan, RunnableMemo, form_maps
 from .planning_async import make_plans
+from .pil_uploads_async import AsyncPilUploads
 from .results import RunResult, build_result, first_failure
 from .runner import Progress
 from .submission import Submission, make_submission
@@ -92,6 +93,7 @@ class AsyncInvokeAIClient:
         self._schema: SchemaIndex | None = None
         self._submissions: OrderedDict[int, Submission] = OrderedDict()
         self._runnable = RunnableMemo()  # workflows found runnable (and fitting) here
+        self._pil = AsyncPilUploads(self._json)  # PIL image inputs: uploaded once per content
         self._repos: tuple[WorkflowRepository, BoardRepository] | None = None
 
     # --- lifecycle ---
@@ -274,6 +276,7 @@ class AsyncInvokeAIClient:
             raise ValueError("enqueue needs at least one value set")
         schema = await self.schema()
         self._runnable.check(workflow, schema, attribute_names, expects)  # before any upload
+        values_list = await self._pil.resolve(values_list, upload=upload)
         uploads = (self.upload_image, self.upload_video) if upload else None
         return await make_plans(workflow, values_list, schema, self._json, uploads)
 

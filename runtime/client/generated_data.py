@@ -12,6 +12,8 @@ from typing import Any, TypeVar
 
 from pydantic import TypeAdapter
 
+from .pil_images import from_png_json, is_pil_image, is_png_json, pil_images_in, png_json
+
 __all__ = ["from_dict", "json_schema", "to_dict"]
 
 # A generated workflow class (its module, generated.py, calls these: no import back to it).
@@ -47,20 +49,34 @@ def _attribute_docs(cls: type) -> dict[str, str]:
 
 def to_dict(obj: Any) -> dict[str, Any]:
     """Attribute -> a JSON value. A local file of an image or video input is ``{"path": ...}``,
-    so that it comes back as a file to upload, not as the name of an image on the server."""
-    data: dict[str, Any] = TypeAdapter(type(obj)).dump_python(obj, mode="json")
+    so that it comes back as a file to upload, not as the name of an image on the server; a
+    PIL image is ``{"png_base64": ...}`` (lossless; ``from_dict`` opens it again)."""
+    # PIL images are encoded here, not in the bulk dump: there an encoding error would be
+    # lost among the union's members ("unable to serialize unknown type").
+    pil = {s.attribute for s in obj.input_specs() if s.kind == "image" and pil_images_in([{0: getattr(obj, s.attribute)}])}
+    data: dict[str, Any] = TypeAdapter(type(obj)).dump_python(obj, mode="json", exclude=pil)
     for spec in obj.input_specs():
-        if spec.kind in _FILE_KINDS:
-            data[spec.attribute] = _mark_paths(getattr(obj, spec.attribute), data[spec.attribute])
+        value = getattr(obj, spec.attribute)
+        if spec.attribute in pil:
+            data[spec.attribute] = _mark_paths(value, None)
+        elif spec.kind in _FILE_KINDS:
+            data[spec.attribute] = _mark_paths(value, data[spec.attribute])
     return data
 
 
 def _mark_paths(value: Any, dumped: Any) -> Any:
+    """``dumped``: the value's JSON form, or None to make it here."""
     if isinstance(value, pathlib.PurePath):
         return {"path": str(value)}
-    if isinstance(value, (list, tuple)) and isinstance(dumped, list):
-        return [_mark_paths(v, d) for v, d in zip(value, dumped)]
-    return dumped
+    if is_pil_image(value):
+        return png_json(value)
+    if isinstance(value, (list, tuple)):
+        parts = dumped if isinstance(dumped, list) else [None] * len(value)
+        return [_mark_paths(v, d) for v, d in zip(value, parts)]
+    return dumped if dumped is not None else _ANY.dump_python(value, mode="json")
+
+
+_ANY: TypeAdapter[Any] = TypeAdapter(Any)
 
 
 def from_dict(cls: type[_W], data: Any) -> _W:
@@ -68,25 +84,44 @@ def from_dict(cls: type[_W], data: Any) -> _W:
     (a JSON object stands for a model; "5" is still no int)."""
     if not isinstance(data, dict):
         raise TypeError(f"{cls.__name__}.from_dict takes a dict, not {type(data).__name__}")
-    plain, paths = dict(data), {}
+    plain, kept = dict(data), {}
     for spec in cls.input_specs():  # type: ignore[attr-defined]
         if spec.kind in _FILE_KINDS and spec.attribute in plain:
-            plain[spec.attribute], found = _unmark_paths(plain[spec.attribute])
-            if found:
-                paths[spec.attribute] = found
+            plain[spec.attribute], found = _unmark(plain[spec.attribute], spec.attribute)
+            if found is not None:
+                kept[spec.attribute] = found
     obj: _W = TypeAdapter(cls).validate_json(json.dumps(plain))
-    for attribute, value in paths.items():
-        setattr(obj, attribute, value)  # validated again: a Path is what the type takes
+    for attribute, found in kept.items():  # validated again: as the constructor takes them
+        setattr(obj, attribute, _merge(found, getattr(obj, attribute)))
     return obj
 
 
-def _unmark_paths(value: Any) -> tuple[Any, Any]:
-    """(the value with each {"path": p} as the string p, the value with those as Paths, or None
-    when it holds no path)."""
+class _Validated:
+    """In ``_unmark``'s second value: take what JSON validation made of this element."""
+
+
+_VALIDATED = _Validated()
+
+
+def _unmark(value: Any, where: str) -> tuple[Any, Any]:
+    """(what JSON validation is given, what the attribute is set to afterwards, or None).
+
+    ``{"path": p}`` is a local file (a Path); ``{"png_base64": ...}`` a PIL image; a bare
+    string a server image name, kept a str (JSON validation would make it a Path)."""
     if isinstance(value, dict) and set(value) == {"path"} and isinstance(value["path"], str):
         return value["path"], pathlib.Path(value["path"])
+    if is_png_json(value):
+        return "<PIL image>", from_png_json(value, where)
+    if isinstance(value, str):
+        return value, value
     if isinstance(value, list):
-        pairs = [_unmark_paths(v) for v in value]
+        pairs = [_unmark(v, where) for v in value]
         if any(found is not None for _, found in pairs):
-            return [p for p, _ in pairs], [found if found is not None else v for (_, found), v in zip(pairs, value)]
+            return [p for p, _ in pairs], [_VALIDATED if found is None else found for _, found in pairs]
     return value, None
+
+
+def _merge(found: Any, validated: Any) -> Any:
+    if isinstance(found, list) and isinstance(validated, (list, tuple)):
+        return [v if f is _VALIDATED else f for f, v in zip(found, validated)]
+    return found

@@ -37,6 +37,7 @@ from .files import atomic_write, safe_filename, thumbnail_name
 from .progress_display import progress_callback
 from .plan import BatchPlan, RunnableMemo, form_maps
 from .planning_sync import make_plans
+from .pil_uploads_sync import PilUploads
 from .results import RunResult, build_result, first_failure
 from .runner import Progress
 from .submission import Submission, make_submission
@@ -93,6 +94,7 @@ class InvokeAIClient:
         self._schema: SchemaIndex | None = None
         self._submissions: OrderedDict[int, Submission] = OrderedDict()
         self._runnable = RunnableMemo()  # workflows found runnable (and fitting) here
+        self._pil = PilUploads(self._json)  # PIL image inputs: uploaded once per content
         self._repos: tuple[WorkflowRepository, BoardRepository] | None = None
 
     # --- lifecycle ---
@@ -275,6 +277,7 @@ class InvokeAIClient:
             raise ValueError("enqueue needs at least one value set")
         schema = self.schema()
         self._runnable.check(workflow, schema, attribute_names, expects)  # before any upload
+        values_list = self._pil.resolve(values_list, upload=upload)
         uploads = (self.upload_image, self.upload_video) if upload else None
         return make_plans(workflow, values_list, schema, self._json, uploads)
 

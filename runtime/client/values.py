@@ -11,9 +11,12 @@ import dataclasses
 import functools
 import pathlib
 from dataclasses import dataclass
-from typing import Any, Generic, Literal, Union
+from typing import Annotated, Any, Generic, Literal, Protocol, Union
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, JsonValue, TypeAdapter
+from pydantic_core import CoreSchema, core_schema
+
+from .pil_images import is_pil_image, png_json
 from typing_extensions import TypeVar  # a default for the type parameters (PEP 696)
 
 __all__ = [
@@ -24,10 +27,12 @@ __all__ = [
     "JsonValue",
     "LocalVideo",
     "ModelRef",
+    "PilImage",
     "SchemaObject",
     "VideoRef",
     "VideoValue",
     "image_name_of",
+    "is_pil_image",
     "json_value",
     "local_image_path",
     "to_field_json",
@@ -41,9 +46,45 @@ class ImageRef(BaseModel):
     image_name: str
 
 
+class PilImage(Protocol):
+    """A ``PIL.Image.Image`` as type checkers see it, named without importing Pillow (an extra):
+    at run time only a real PIL image passes (``is_pil_image``)."""
+
+    @property
+    def size(self) -> tuple[int, int]: ...
+
+    @property
+    def mode(self) -> str: ...
+
+    def getbands(self) -> tuple[str, ...]: ...
+
+
+def _pil_image(value: Any) -> Any:
+    if not is_pil_image(value):
+        raise ValueError(f"not a PIL image: {type(value).__name__}")
+    return value
+
+
+class _PilField:
+    """pydantic's view of a PIL image: checked by class, kept as itself; in JSON
+    (``to_dict``) its pixels as PNG in base64, which ``from_dict`` opens again."""
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            _pil_image,
+            serialization=core_schema.plain_serializer_function_ser_schema(png_json, when_used="json"),
+        )
+
+    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: Any) -> dict[str, Any]:
+        png = {"type": "string", "contentEncoding": "base64", "contentMediaType": "image/png"}
+        return {"type": "object", "title": "PIL image", "properties": {"png_base64": png},
+                "required": ["png_base64"], "additionalProperties": False}  # fmt: skip
+
+
 # An image input: an ``ImageRef`` or a ``str`` names an image on the server; a ``pathlib.Path``
-# is a local file, uploaded when the workflow is submitted.
-ImageValue = Union[ImageRef, pathlib.Path, str]
+# is a local file and a PIL image one in memory, uploaded (a PIL image as PNG) when the
+# workflow is submitted.
+ImageValue = Union[ImageRef, pathlib.Path, str, Annotated[PilImage, _PilField()]]
 
 class VideoRef(BaseModel):
     """A video already on the server, by its ``video_name``."""
@@ -140,8 +181,8 @@ def to_field_json(value: Any, kind: str | None = None) -> Any:
     if isinstance(value, (list, tuple)):  # before the image branch: image collections
         return [to_field_json(v, kind) for v in value]
     if kind == "image" and value is not None:
-        if isinstance(value, pathlib.PurePath):
-            return value  # a local file: uploaded when the run is submitted
+        if isinstance(value, pathlib.PurePath) or is_pil_image(value):
+            return value  # a local file or a PIL image: uploaded when the run is submitted
         name = image_name_of(value)
         if name is None:
             raise TypeError(f"not an image: {value!r}")

@@ -14,6 +14,7 @@ from flux_text_to_image_legacy import TextToImageFlux
 from resize_upload import ResizeAnImage
 from sdxl_text_to_image import SdxlTextToImage
 from wan_text_to_video import TextToVideoWan22Lightning
+from PIL import Image
 
 from ivk_runtime.values import Color, ImageRef, ModelRef
 
@@ -49,6 +50,8 @@ flux_values = flux.to_values()
 resize = ResizeAnImage(input_image=ImageRef(image_name="abc.png"))
 resize.input_image = "on-the-server.png"  # a str names an image on the server
 resize.input_image = pathlib.Path("local.png")  # a Path is uploaded at run time
+resize.input_image = Image.new("RGB", (8, 8))  # a PIL image is uploaded (as PNG) at run time
+resize_pil = ResizeAnImage(input_image=Image.new("L", (4, 4)), width=8)
 resize.resample_mode = "lanczos"
 resize_values = resize.to_values()
 

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from .events.waiter import ProgressEvent
     from .pool.pool_async import AsyncInvokeAIPool
     from .pool.pool_sync import InvokeAIPool
+    from .client.display import agallery, gallery
     from .client.results import OutputImage, OutputVideo, RunResult
     from .client.values import BoardValue, Color, ImageRef, ImageValue, ModelRef
     from .workflow import FormInput, Workflow, load_workflow, parse_workflow
@@ -53,6 +54,8 @@ _WHERE = {
     "OutputImage": "client.results",
     "OutputVideo": "client.results",
     "RunResult": "client.results",
+    "gallery": "client.display",
+    "agallery": "client.display",
     "FormInput": "workflow",
     "Workflow": "workflow",
     "load_workflow": "workflow",

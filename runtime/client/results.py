@@ -15,6 +15,7 @@ from typing import Any
 
 from ..api.queue_types import timestamp as parse_timestamp  # one reading of InvokeAI's timestamps
 from ..errors import IvkError, RunCanceled, RunFailed
+from .display import node_labels, result_html
 from .outputs import OutputImage, OutputVideo, _ImageOwner, _is_async, node_outputs, output_images, output_videos
 from .submission import Submission
 
@@ -65,6 +66,8 @@ class RunResult:
     server: str | None = None  # the base URL of the server that ran it
     # a pool's run moved off servers that failed: where it was queued before, oldest first
     moved_from: tuple[Placement, ...] = ()
+    # workflow node id -> its label, for captions (from the workflow the run was sent with)
+    node_labels: dict[str, str] = field(default_factory=dict, repr=False)
 
     _KEYS = (
         "status",
@@ -160,6 +163,10 @@ class RunResult:
         """Save every output image into ``directory``; the paths in ``images`` order."""
         return [img.download(directory, full_resolution=full_resolution) for img in self.images]
 
+    def _repr_html_(self) -> str:
+        """Jupyter: the run's images as thumbnails with their nodes, its status, its error."""
+        return result_html(self)
+
     async def adownload(
         self, directory: str | pathlib.Path, *, full_resolution: bool = True
     ) -> list[pathlib.Path]:
@@ -188,6 +195,7 @@ def build_result(
         if index is not None:
             values = dict(submission.values_list[index])
         board_inputs = submission.board_inputs
+    sent = [plan.workflow for plan, _ in submission.plans[:1]] if submission else []
     return RunResult(
         status=str(item.get("status", "")),
         item_id=int(item.get("item_id", -1)),
@@ -207,6 +215,7 @@ def build_result(
         owner=owner,
         _complete=complete,
         server=getattr(owner, "base_url", None),
+        node_labels=node_labels([*sent, item.get("workflow")]),
     )
 
 

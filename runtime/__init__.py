@@ -28,7 +28,7 @@ if TYPE_CHECKING:
         AuthError,
         EnqueueValidationError,
         IvkError,
-        PoolFailed,
+        PoolFailed as PoolFailed,
         RunCanceled,
         RunFailed,
         RunTimeout,
@@ -38,8 +38,8 @@ if TYPE_CHECKING:
         WorkflowError,
     )
     from .events.waiter import ProgressEvent
-    from .pool.pool_async import AsyncInvokeAIPool
-    from .pool.pool_sync import InvokeAIPool
+    from .pool.pool_async import AsyncInvokeAIPool as AsyncInvokeAIPool  # "as": exported to mypy
+    from .pool.pool_sync import InvokeAIPool as InvokeAIPool
     from .client.display import agallery, gallery
     from .client.results import OutputImage, OutputVideo, RunResult
     from .client.values import BoardValue, Color, ImageRef, ImageValue, ModelRef

@@ -3,10 +3,29 @@ that each result is its own value set's (sizes are distinct per run)."""
 
 from __future__ import annotations
 
+import importlib.util
+import pathlib
+import sys
 from collections.abc import Sequence
+from types import ModuleType
 from typing import Any
 
 from ivk_runtime import InvokeAIClient, RunResult
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+
+
+def load_module(path: pathlib.Path, name: str) -> ModuleType:
+    """A generated module by its path, under a name of its own."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # pydantic resolves the annotations through sys.modules
+    spec.loader.exec_module(module)
+    return module
+
+
+blur = load_module(REPO / "generated_examples" / "blur_image.py", "pool_blur_image")
 
 
 def last_item_id(url: str) -> int:

@@ -5,9 +5,7 @@ enqueued (4.2.9 lacks img_noise); a local image is uploaded once per server."""
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import pathlib
-import sys
 from types import ModuleType
 
 import pytest
@@ -16,7 +14,7 @@ from PIL import Image
 from ivk_codegen.cli import main as codegen
 from ivk_runtime import AsyncInvokeAIPool, InvokeAIPool, ProgressEvent, UnrunnableWorkflow
 
-from pool_support import assert_own_sizes, items_since, last_item_id, queue_total
+from pool_support import assert_own_sizes, blur, items_since, last_item_id, load_module, queue_total
 
 pytestmark = pytest.mark.server
 
@@ -27,23 +25,18 @@ WORKFLOWS = pathlib.Path(__file__).resolve().parents[1] / "workflows"
 def resize_module(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
     out = tmp_path_factory.mktemp("pool_resize") / "pool_resize_upload.py"
     assert codegen([str(WORKFLOWS / "resize_upload.json"), "-o", str(out), "-q"]) == 0
-    spec = importlib.util.spec_from_file_location("pool_resize_upload", out)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["pool_resize_upload"] = module  # pydantic resolves annotations through it
-    spec.loader.exec_module(module)
-    return module
+    return load_module(out, "pool_resize_upload")
 
 
 def test_runs_spread_over_both_servers_in_input_order(
-    invokeai_url: str, second_invokeai_url: str, blur_module: ModuleType
+    invokeai_url: str, second_invokeai_url: str
 ) -> None:
     urls = [invokeai_url, second_invokeai_url]
     before = {u: last_item_id(u) for u in urls}
-    params = [blur_module.BlurImage(width=16 + 8 * i, height=60 - 4 * i) for i in range(4)]
+    params = [blur.BlurImage(width=16 + 8 * i, height=60 - 4 * i) for i in range(4)]
     events: list[ProgressEvent] = []
     with InvokeAIPool(urls) as pool:
-        results = blur_module.BlurImage.run_many(pool, params, timeout=120, progress=events.append)
+        results = blur.BlurImage.run_many(pool, params, timeout=120, progress=events.append)
     assert_own_sizes(params, results)
     assert {r.server for r in results} == set(urls)  # both used
     assert all(r.moved_from == () for r in results)
@@ -55,24 +48,22 @@ def test_runs_spread_over_both_servers_in_input_order(
     assert done == {(r.server, r.item_id) for r in results}
 
 
-def test_one_run_and_the_async_pool(
-    invokeai_url: str, second_invokeai_url: str, blur_module: ModuleType
-) -> None:
-    one = blur_module.BlurImage(width=40, height=24)
+def test_one_run_and_the_async_pool(invokeai_url: str, second_invokeai_url: str) -> None:
+    one = blur.BlurImage(width=40, height=24)
     with InvokeAIPool([invokeai_url, second_invokeai_url]) as pool:
         result = one.run(pool, timeout=60)
     assert_own_sizes([one], [result])
     assert result.server in (invokeai_url, second_invokeai_url)
 
     params = [
-        blur_module.BlurImage(width=24, height=16),
-        blur_module.BlurImage(width=16, height=32),
+        blur.BlurImage(width=24, height=16),
+        blur.BlurImage(width=16, height=32),
     ]
 
     async def main() -> list[object]:
         async with AsyncInvokeAIPool([invokeai_url, second_invokeai_url]) as apool:
             single = await params[0].arun(apool, timeout=60)
-            many = await blur_module.BlurImage.arun_many(apool, params, timeout=60)
+            many = await blur.BlurImage.arun_many(apool, params, timeout=60)
             return [single, *many]
 
     single, *many = asyncio.run(main())
@@ -81,14 +72,14 @@ def test_one_run_and_the_async_pool(
 
 
 def test_a_server_without_a_node_refuses_the_batch_before_any_enqueue(
-    invokeai_url: str, invokeai4_url: str, blur_module: ModuleType
+    invokeai_url: str, invokeai4_url: str
 ) -> None:
     urls = [invokeai_url, invokeai4_url]
     before = {u: queue_total(u) for u in urls}
-    params = [blur_module.BlurImage(width=16), blur_module.BlurImage(width=24)]
+    params = [blur.BlurImage(width=16), blur.BlurImage(width=24)]
     with InvokeAIPool(urls) as pool, pytest.warns(UserWarning):  # edges to the unknown node
         with pytest.raises(UnrunnableWorkflow) as refused:
-            blur_module.BlurImage.run_many(pool, params, timeout=60)
+            blur.BlurImage.run_many(pool, params, timeout=60)
     message = str(refused.value)
     assert invokeai4_url in message and "img_noise" in message
     assert invokeai_url not in message.replace(invokeai4_url, "")

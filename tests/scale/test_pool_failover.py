@@ -19,7 +19,7 @@ import pytest
 from ivk_runtime import InvokeAIPool, PoolFailed, ProgressEvent
 from ivk_runtime.errors import PoolWarning
 
-from pool_support import assert_own_sizes, items_since, last_item_id
+from pool_support import assert_own_sizes, blur, items_since, last_item_id
 
 TESTS = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(TESTS / "runtime"))
@@ -49,9 +49,7 @@ def _server_pid(url: str) -> int:
     return int(pathlib.Path(state, f"server-{port}.pid").read_text().strip())
 
 
-def test_a_server_killed_mid_batch_its_runs_finish_on_the_other_once(
-    invokeai_url: str, blur_module: ModuleType
-) -> None:
+def test_a_server_killed_mid_batch_its_runs_finish_on_the_other_once(invokeai_url: str) -> None:
     with started_server() as doomed:
         pid = _server_pid(doomed)
         before = last_item_id(invokeai_url)
@@ -62,11 +60,9 @@ def test_a_server_killed_mid_batch_its_runs_finish_on_the_other_once(
                 os.kill(pid, signal.SIGKILL)  # the process dies with its run half done
                 killed.append(event)
 
-        params = [blur_module.BlurImage(width=16 + 8 * i, height=64 - 4 * i) for i in range(6)]
+        params = [blur.BlurImage(width=16 + 8 * i, height=64 - 4 * i) for i in range(6)]
         with InvokeAIPool([invokeai_url, doomed]) as pool, pytest.warns(PoolWarning) as warned:
-            results = blur_module.BlurImage.run_many(
-                pool, params, timeout=180, progress=kill_once_running
-            )
+            results = blur.BlurImage.run_many(pool, params, timeout=180, progress=kill_once_running)
     assert killed, "the doomed server never ran a run"
     assert_own_sizes(params, results)
     moved = [r for r in results if r.moved_from]
@@ -89,21 +85,19 @@ def _closed_port_url() -> str:
         return f"http://127.0.0.1:{s.getsockname()[1]}"
 
 
-def test_a_server_down_from_the_start_is_left_out_with_a_warning(
-    invokeai_url: str, blur_module: ModuleType
-) -> None:
+def test_a_server_down_from_the_start_is_left_out_with_a_warning(invokeai_url: str) -> None:
     down = _closed_port_url()
     params = [
-        blur_module.BlurImage(width=20, height=28),
-        blur_module.BlurImage(width=28, height=20),
+        blur.BlurImage(width=20, height=28),
+        blur.BlurImage(width=28, height=20),
     ]
     with InvokeAIPool([down, invokeai_url]) as pool, pytest.warns(PoolWarning, match=down):
-        results = blur_module.BlurImage.run_many(pool, params, timeout=120)
+        results = blur.BlurImage.run_many(pool, params, timeout=120)
     assert_own_sizes(params, results)
     assert {r.server for r in results} == {invokeai_url}
 
 
-def test_every_server_gone_names_each_runs_fate(invokeai_url: str, blur_module: ModuleType) -> None:
+def test_every_server_gone_names_each_runs_fate(invokeai_url: str) -> None:
     proxy = FaultProxy(invokeai_url)
     cut: list[int] = []
 
@@ -112,13 +106,11 @@ def test_every_server_gone_names_each_runs_fate(invokeai_url: str, blur_module: 
             cut.append(event.item_id)
             proxy.close()  # refused from now on, the server behind it runs on
 
-    params = [blur_module.BlurImage(width=16 + 4 * i) for i in range(4)]
+    params = [blur.BlurImage(width=16 + 4 * i) for i in range(4)]
     try:
         with InvokeAIPool([proxy.url], per_server=1) as pool, pytest.warns(PoolWarning):
             with pytest.raises(PoolFailed, match="every server of the pool failed") as failed:
-                blur_module.BlurImage.run_many(
-                    pool, params, timeout=120, progress=cut_after_first_enqueue
-                )
+                blur.BlurImage.run_many(pool, params, timeout=120, progress=cut_after_first_enqueue)
     finally:
         proxy.close()
     fates = failed.value.fates

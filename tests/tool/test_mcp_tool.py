@@ -11,6 +11,8 @@ import os
 import socket
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -24,6 +26,10 @@ from mcp.client.stdio import stdio_client
 from PIL import Image
 
 WORKFLOWS = Path(__file__).resolve().parents[1] / "workflows"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "runtime"))
+from fault_proxy import FaultProxy  # noqa: E402
+
+OUTAGE = 5.0  # seconds the proxy in front of the server is down
 CALL_LIMIT = 120  # seconds: a call that takes longer is a hang, not a slow run
 
 
@@ -226,6 +232,29 @@ async def test_a_server_that_is_down_is_an_error_not_a_hang(modules: Path) -> No
             assert f"cannot reach the InvokeAI server at {down}" in texts(result)
 
 
+async def test_the_tool_rides_out_an_outage(modules: Path, invokeai_url: str) -> None:
+    proxy = FaultProxy(invokeai_url)
+    try:
+        async with session(tool_server(modules, "blur_image", "BlurImage", proxy.url)) as client:
+            first = await call(client, "blur_image", {"width": 16, "height": 16})
+            assert not first.is_error, texts(first)
+            down = threading.Thread(target=proxy.outage, args=(OUTAGE,))
+            down.start()
+            await anyio.sleep(0.5)  # the listener is closed by now
+            started = time.monotonic()
+            during = await call(client, "blur_image", {"width": 16, "height": 16})
+            took = time.monotonic() - started
+            down.join()
+            after = await call(client, "blur_image", {"width": 24, "height": 16})
+    finally:
+        proxy.close()
+    # a call while the server is down waits for it (the client's back-off), then runs
+    assert not during.is_error and took >= OUTAGE - 1, (texts(during), took)
+    assert [i.size for i in pngs(during)] == [(16, 16)]
+    assert not after.is_error, texts(after)  # the one client, reused, works on
+    assert [i.size for i in pngs(after)] == [(24, 16)]
+
+
 async def test_a_local_image_path_is_uploaded(
     modules: Path, invokeai_url: str, tmp_path: Path
 ) -> None:
@@ -237,9 +266,12 @@ async def test_a_local_image_path_is_uploaded(
             (tool,) = (await client.list_tools()).tools
         assert tool.input_schema["required"] == ["input_image"]
         forms = tool.input_schema["properties"]["input_image"]["anyOf"]
-        assert {"type": "object", "properties": {"path": {"type": "string"}}}.items() <= forms[
-            1
-        ].items()
+        kinds = sorted(json.dumps(sorted(f.get("properties", {"": f["type"]}))) for f in forms)
+        assert kinds == ['[""]', '["image_name"]', '["path"]', '["png_base64"]'], forms
+        validator = jsonschema.Draft202012Validator(tool.input_schema)
+        assert validator.is_valid({"input_image": {"path": "/srv/in.png"}})
+        assert validator.is_valid({"input_image": "on-the-server.png"})
+        assert not validator.is_valid({"input_image": {"path": 3}})
         result = await call(
             client,
             "resize_an_image",
@@ -247,6 +279,12 @@ async def test_a_local_image_path_is_uploaded(
         )
         assert not result.is_error, texts(result)
         assert [i.size for i in pngs(result)] == [(25, 15)]
+        inline = base64.b64encode(source.read_bytes()).decode("ascii")  # the caller's own image
+        sent = await call(
+            client, "resize_an_image", {"input_image": {"png_base64": inline}, "width": 10}
+        )
+        assert not sent.is_error, texts(sent)
+        assert [i.size for i in pngs(sent)] == [(10, 24)]
         missing = await call(
             client, "resize_an_image", {"input_image": {"path": str(tmp_path / "nope.png")}}
         )

@@ -62,11 +62,15 @@ class Gallery:
         try:
             return _page(self)
         except Exception as exc:  # a display must never raise
-            return f"<pre>{_e(repr(self))}\n(not shown: {_e(type(exc).__name__)}: {_e(exc)})</pre>"
+            why = f"{type(exc).__name__}: {exc}"
+            return f"<pre>{len(self.results)} runs (not shown: {_e(why)})</pre>"
 
     def __repr__(self) -> str:
-        images = sum(len(getattr(r, "images", ())) for r in self.results)
-        return f"Gallery({len(self.results)} runs, {images} images)"
+        try:
+            images = f", {sum(len(getattr(r, 'images', ())) for r in self.results)} images"
+        except Exception:  # a repr must never raise
+            images = ""
+        return f"Gallery({len(self.results)} runs{images})"
 
 
 def gallery(results: Any, *, max_images: int = MAX_IMAGES, timeout: float = TIMEOUT) -> Gallery:
@@ -163,13 +167,15 @@ def _page(g: Gallery) -> str:
     parts = ['<div class="ivk-gallery" style="font-family:sans-serif;font-size:13px">']
     if len(g.results) > 1:
         parts.append(f"<div><b>{_e(_summary(g.results))}</b></div>")
-    hidden_runs = 0
+    hidden_runs = sections = 0
     for result in g.results:
         mine = [i for i in getattr(result, "images", ()) if id(i) in shown]
         failed = getattr(result, "status", None) != "completed"
-        if not mine and not failed and len(g.results) > 1 and len(shown) >= g.max_images:
+        # runs with shown images; then failures and image-less runs, as many sections in all
+        if not mine and (sections >= g.max_images or (not failed and len(shown) >= g.max_images)):
             hidden_runs += 1
             continue
+        sections += 1
         parts.append(_run(result, mine, thumbs))
     if hidden_runs:
         parts.append(
@@ -233,7 +239,7 @@ def _tile(image: OutputImage, thumb: bytes | None, labels: Mapping[str, str]) ->
     node = f"{label} ({image.node_type})" if label else image.node_type or "node"
     lines = [f"{node} · node {image.node_id[:8]}"]
     if image.attribute or image.input_index is not None:
-        lines.append(f"input: {image.attribute or f'#{image.input_index}'}")
+        lines.append(f"Form input: {image.attribute or f'#{image.input_index}'}")
     size = f"{image.width}×{image.height} · " if image.width and image.height else ""
     lines.append(size + image.image_name)
     caption = "<br>".join(_e(line) for line in lines)

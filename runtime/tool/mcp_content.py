@@ -5,8 +5,8 @@ from, and each video as a link to the server's file. Imported with the SDK, neve
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import mcp_types as types
@@ -48,9 +48,7 @@ async def run_content(tool: str, result: RunResult, base_url: str) -> types.Call
         blocks.append(
             types.ImageContent(data=base64.b64encode(data).decode("ascii"), mime_type=_mime(data))
         )
-    blocks.insert(
-        0, types.TextContent(text=_listing(tool, result.item_id, result.images, result.videos))
-    )
+    blocks.insert(0, types.TextContent(text=_listing(tool, result)))
     for video in result.videos:
         blocks.append(
             types.ResourceLink(
@@ -72,25 +70,32 @@ def _mime(data: bytes) -> str:
     return "application/octet-stream"
 
 
-def _listing(
-    tool: str, item_id: int, images: Sequence[OutputImage], videos: Sequence[OutputVideo]
-) -> str:
+def _listing(tool: str, result: RunResult) -> str:
+    images, videos, labels = result.images, result.videos, result.node_labels
     lines = [
-        f"{tool}: queue item {item_id} made {_count(images, 'image')} and {_count(videos, 'video')}."
+        f"{tool}: queue item {result.item_id} made {_count(images, 'image')} and {_count(videos, 'video')}."
     ]
     for image in images:
         size = f", {image.width}x{image.height}" if image.width and image.height else ""
-        lines.append(f"- image {image.image_name}{size}{_origin(image)} (image content below)")
+        lines.append(
+            f"- image {image.image_name}{size}{_origin(image, labels)} (image content below)"
+        )
     for video in videos:
         size = f", {video.width}x{video.height}" if video.width and video.height else ""
-        lines.append(f"- video {video.video_name}{size}{_origin(video)} (linked below)")
+        lines.append(f"- video {video.video_name}{size}{_origin(video, labels)} (linked below)")
     return "\n".join(lines)
 
 
-def _origin(output: Any) -> str:
+def _origin(output: OutputImage | OutputVideo, labels: Mapping[str, str]) -> str:
+    label = labels.get(output.node_id)
+    node = (
+        f"{label!r} ({output.node_type} {output.node_id})"
+        if label
+        else f"{output.node_id} ({output.node_type})"
+    )
     board = f", board {output.board_id}" if output.board_id else ", uncategorized"
     attribute = f", board set by attribute {output.attribute!r}" if output.attribute else ""
-    return f", from node {output.node_id} ({output.node_type}){board}{attribute}"
+    return f", from node {node}{board}{attribute}"
 
 
 def _count(things: Sequence[object], noun: str) -> str:

@@ -144,7 +144,7 @@ async def test_a_call_returns_the_png_with_progress(modules: Path, invokeai_url:
         assert image.format == "PNG" and image.size == (40, 24)
         listing = texts(result)
         assert "made 1 image" in listing and ".png, 40x24" in listing
-        assert "38c92c57-215c-48da-affe-6666fa72766d (save_image)" in listing
+        assert "from node 'Result' (save_image 38c92c57-215c-48da-affe-6666fa72766d)" in listing
         assert "'output_board'" in listing
         # the same client serves a second call (connected once, reused)
         again = await call(client, "blur_image", {"width": 16, "height": 16})

@@ -55,15 +55,14 @@ def modules(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def tool_server(
-    modules: Path, module: str, cls: str, url: str, *, timeout: float | None = None
+    modules: Path, module: str, url: str, *, timeout: float | None = None, by_env: bool = False
 ) -> StdioServerParameters:
-    # Until `python -m MODULE --mcp` lands (runtime/tool/cli.py), the entry point it calls.
-    code = (
-        f"import sys; sys.path.insert(0, {str(modules)!r}); import {module}; "
-        "from ivk_runtime.tool.mcp_tool import serve_stdio; "
-        f"serve_stdio({module}.{cls}, url={url!r}, token=None, timeout={timeout!r})"
-    )
-    return StdioServerParameters(command=sys.executable, args=["-c", code], cwd=str(modules))
+    """``python -m MODULE --mcp``, the server given by ``--server`` or by $INVOKEAI_URL."""
+    args = ["-m", module, "--mcp"]
+    args += [] if by_env else ["--server", url]
+    args += [] if timeout is None else ["--timeout", str(timeout)]
+    env = {"INVOKEAI_URL": url} if by_env else {}
+    return StdioServerParameters(command=sys.executable, args=args, cwd=str(modules), env=env)
 
 
 @asynccontextmanager
@@ -96,7 +95,7 @@ def pngs(result: Any) -> list[Image.Image]:
 
 
 async def test_the_tool_lists_the_workflows_inputs(modules: Path, invokeai_url: str) -> None:
-    async with session(tool_server(modules, "blur_image", "BlurImage", invokeai_url)) as client:
+    async with session(tool_server(modules, "blur_image", invokeai_url)) as client:
         with anyio.fail_after(CALL_LIMIT):
             listed = await client.list_tools()
     (tool,) = listed.tools
@@ -136,7 +135,7 @@ async def test_a_call_returns_the_png_with_progress(modules: Path, invokeai_url:
     async def on_progress(value: float, total: float | None, message: str | None) -> None:
         progress.append((value, total, message))
 
-    async with session(tool_server(modules, "blur_image", "BlurImage", invokeai_url)) as client:
+    async with session(tool_server(modules, "blur_image", invokeai_url)) as client:
         arguments = {"width": 40, "height": 24, "blur_type": "box"}
         result = await call(client, "blur_image", arguments, progress_callback=on_progress)
         assert not result.is_error, texts(result)
@@ -161,7 +160,7 @@ async def test_a_call_returns_the_png_with_progress(modules: Path, invokeai_url:
 async def test_calls_at_once_each_get_their_own_images(modules: Path, invokeai_url: str) -> None:
     sizes = [(16, 40), (40, 16), (24, 24)]
     results: dict[tuple[int, int], Any] = {}
-    async with session(tool_server(modules, "blur_image", "BlurImage", invokeai_url)) as client:
+    async with session(tool_server(modules, "blur_image", invokeai_url)) as client:
 
         async def one(size: tuple[int, int]) -> None:
             results[size] = await call(client, "blur_image", {"width": size[0], "height": size[1]})
@@ -175,7 +174,7 @@ async def test_calls_at_once_each_get_their_own_images(modules: Path, invokeai_u
 
 
 async def test_a_run_past_its_timeout_is_an_error(modules: Path, invokeai_url: str) -> None:
-    params = tool_server(modules, "blur_image", "BlurImage", invokeai_url, timeout=0.05)
+    params = tool_server(modules, "blur_image", invokeai_url, timeout=0.05)
     async with session(params) as client:
         result = await call(client, "blur_image", {})
         assert result.is_error
@@ -186,7 +185,7 @@ async def test_a_run_past_its_timeout_is_an_error(modules: Path, invokeai_url: s
 async def test_bad_arguments_are_an_error_naming_the_attribute(
     modules: Path, invokeai_url: str
 ) -> None:
-    async with session(tool_server(modules, "blur_image", "BlurImage", invokeai_url)) as client:
+    async with session(tool_server(modules, "blur_image", invokeai_url)) as client:
         result = await call(client, "blur_image", {"width": 5})
         assert result.is_error
         assert "- width: Input should be greater than or equal to 16 (got 5)" in texts(result)
@@ -207,7 +206,7 @@ async def test_bad_arguments_are_an_error_naming_the_attribute(
 async def test_a_failed_run_is_an_error_with_invokeais_message(
     modules: Path, invokeai_url: str
 ) -> None:
-    params = tool_server(modules, "fails_at_runtime", "FailsAtRunTime", invokeai_url)
+    params = tool_server(modules, "fails_at_runtime", invokeai_url)
     async with session(params) as client:
         failed = await call(client, "fails_at_run_time", {})
         assert failed.is_error
@@ -223,7 +222,7 @@ async def test_a_server_that_is_down_is_an_error_not_a_hang(modules: Path) -> No
     with socket.socket() as s:  # a port nothing listens on
         s.bind(("127.0.0.1", 0))
         down = f"http://127.0.0.1:{s.getsockname()[1]}"
-    async with session(tool_server(modules, "blur_image", "BlurImage", down)) as client:
+    async with session(tool_server(modules, "blur_image", down, by_env=True)) as client:
         with anyio.fail_after(CALL_LIMIT):
             assert [t.name for t in (await client.list_tools()).tools] == ["blur_image"]
         for _ in range(2):  # and again: the failed connection is not kept broken
@@ -235,7 +234,7 @@ async def test_a_server_that_is_down_is_an_error_not_a_hang(modules: Path) -> No
 async def test_the_tool_rides_out_an_outage(modules: Path, invokeai_url: str) -> None:
     proxy = FaultProxy(invokeai_url)
     try:
-        async with session(tool_server(modules, "blur_image", "BlurImage", proxy.url)) as client:
+        async with session(tool_server(modules, "blur_image", proxy.url)) as client:
             first = await call(client, "blur_image", {"width": 16, "height": 16})
             assert not first.is_error, texts(first)
             down = threading.Thread(target=proxy.outage, args=(OUTAGE,))
@@ -260,7 +259,7 @@ async def test_a_local_image_path_is_uploaded(
 ) -> None:
     source = tmp_path / "in.png"
     Image.new("RGB", (50, 30), (200, 10, 10)).save(source)
-    params = tool_server(modules, "resize_upload", "ResizeAnImage", invokeai_url)
+    params = tool_server(modules, "resize_upload", invokeai_url)
     async with session(params) as client:
         with anyio.fail_after(CALL_LIMIT):
             (tool,) = (await client.list_tools()).tools

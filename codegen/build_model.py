@@ -18,6 +18,7 @@ from ivk_runtime.workflow import FormInput, Workflow
 
 from . import __version__
 from .docs import attribute_doc, class_doc, gui_title
+from .library_source import LibrarySource
 from .model import Attribute, ModuleModel
 from .objects import imports_of, object_classes
 from .name_lock import InputKey, name_inputs
@@ -50,9 +51,10 @@ def build_module_model(
     recorded: Recorded = NOTHING,
     lock_source: str = "",
     new_names: bool = False,
+    library: LibrarySource | None = None,
 ) -> ModuleModel:
     """``recorded`` is what the module being regenerated holds: it keeps its names (unless
-    ``new_names``)."""
+    ``new_names``). ``library``: where a workflow from a server's library came from."""
     messages = list(workflow.warnings)
     if not workflow.inputs:
         messages.append(
@@ -163,6 +165,7 @@ def build_module_model(
         workflow_json=canonical,
         attributes=tuple(attributes),
         retired=tuple((r.attribute, r.node_id, r.field) for r in naming.retired),
+        library=library,
         messages=tuple(messages),
         rebinds=tuple(naming.rebinds),
     )

@@ -16,6 +16,7 @@ from ivk_runtime.graph.drift import drift
 from . import __version__
 from .config import Config, ConfigError, find_config
 from .extensions import load_extensions
+from .library_cli import run_library, wants_library
 from .naming import snake_case
 from .package_init import render_package_init
 from .pipeline import Generated, generate
@@ -40,7 +41,10 @@ def _parser() -> argparse.ArgumentParser:
             "  ivk-codegen workflows/ -o generated/          # a module per workflow\n"
             "  ivk-codegen wf.json -o wf.py --check          # CI: exit 1 if stale or drifted\n"
             "  ivk-codegen wf.json -o wf.py --diff           # show what would change\n"
-            "  ivk-codegen wf.json -o wf.py --server http://localhost:9090\n\n"
+            "  ivk-codegen wf.json -o wf.py --server http://localhost:9090\n"
+            "  ivk-codegen --server URL --list-workflows     # the server's workflow library\n"
+            "  ivk-codegen --server URL --workflow 'My flow' -o my_flow.py   # NAME or id\n"
+            "  ivk-codegen --check my_flow.py                # has the library's copy changed?\n\n"
             f"Types come from the bundled schema ({_bundled()}) unless --schema or --server\n"
             "says otherwise. Options given here override pyproject.toml's [tool.ivk-codegen].\n"
             "Exit status: 0 ok, 1 a module is stale or drifted (--check), 2 bad input.\n"
@@ -49,7 +53,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("inputs", nargs="*", type=pathlib.Path, metavar="WORKFLOW",
                    help="workflow .json files, or directories of them (default: those that "
-                        "[tool.ivk-codegen] in pyproject.toml configures)")  # fmt: skip
+                        "[tool.ivk-codegen] in pyproject.toml configures); or modules generated "
+                        "with --workflow (.py), regenerated from the library source they record")  # fmt: skip
     p.add_argument("-o", "--output", metavar="OUT",
                    help="output .py file, or a directory (made if missing; needed for several "
                         "inputs; a trailing / says directory) (default: stdout)")  # fmt: skip
@@ -64,6 +69,13 @@ def _parser() -> argparse.ArgumentParser:
                      help="read the schema from a running InvokeAI server (your node packs)")  # fmt: skip
     p.add_argument("--token", metavar="TOKEN",
                    help="with --server: a multi-user server's token (default: $INVOKEAI_TOKEN)")  # fmt: skip
+    lib = p.add_argument_group("a server's workflow library (with --server)")
+    lib.add_argument("--workflow", metavar="NAME_OR_ID",
+                     help="generate from the workflow of this id (else this exact name) in the "
+                          "server's library; a module made so is regenerated or checked from the "
+                          "source it records: `ivk-codegen [--check] MODULE.py`")  # fmt: skip
+    lib.add_argument("--list-workflows", action="store_true",
+                     help="list the library's workflows (id, name, category, updated) and exit")  # fmt: skip
     p.add_argument("--class-name", help="the generated class's name (one input only)")
     p.add_argument("--new-names", action="store_true",
                    help="name inputs from their labels now, even where that changes what an "
@@ -190,6 +202,8 @@ def _main(argv: Sequence[str] | None) -> int:
         config = find_config()
     except ConfigError as exc:
         return _fail(str(exc))
+    if wants_library(args):
+        return run_library(args, config, _emit, _module_file)
     jobs = _jobs(args, config)
     if isinstance(jobs, str):
         return _fail(jobs)

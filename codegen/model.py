@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .library_source import LibrarySource
 from .pytype import PyType
 
 __all__ = ["Attribute", "ModuleModel"]
@@ -37,5 +38,6 @@ class ModuleModel:
     workflow_json: str  # canonical JSON of the workflow as exported
     attributes: tuple[Attribute, ...]
     retired: tuple[tuple[str, str, str], ...] = ()  # (attribute, node id, field) of inputs gone
+    library: LibrarySource | None = None  # where a workflow from a server's library came from
     messages: tuple[str, ...] = field(default=(), compare=False)  # warnings and renames
     rebinds: tuple[str, ...] = field(default=(), compare=False)  # attributes that change binding

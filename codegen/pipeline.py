@@ -12,6 +12,7 @@ from ivk_runtime.workflow import parse_workflow
 from .build_model import build_module_model
 from .extensions import TypeExtension
 from .json_input import read_workflow_json
+from .library_source import LibrarySource
 from .recorded import NOTHING, Recorded, read_recorded
 from .render import render_module, render_workflow_data
 from .schema_source import SchemaSource
@@ -40,8 +41,10 @@ def generate_source(
     recorded: Recorded = NOTHING,
     lock_source: str = "",
     new_names: bool = False,
+    library: LibrarySource | None = None,
 ) -> Generated:
-    """``recorded``: the input table of the module being regenerated, whose names it keeps."""
+    """``recorded``: the input table of the module being regenerated, whose names it keeps;
+    ``library``: where a workflow from a server's library came from (its header records it)."""
     workflow = parse_workflow(raw, source_name)
     resolver = TypeResolver(schema.index, extensions)
     model = build_module_model(
@@ -54,6 +57,7 @@ def generate_source(
         recorded=recorded,
         lock_source=lock_source,
         new_names=new_names,
+        library=library,
     )
     source = render_module(model)
     modules, types = frozenset(e.module for e in extensions), frozenset(e.name for e in extensions)

@@ -130,6 +130,8 @@ class PoolBatch:
         if not self.runs.waiting:
             return
         readable = [i for i in range(len(self.members)) if self.health[i].usable]
+        if all(self.members[i].load.ours >= self.per_server for i in readable):
+            return  # no room anywhere: no status to read until one of ours finishes
         answers = each([self.members[i].takes_runs for i in readable])
         open_ = set()
         for index, count in zip(readable, answers):
@@ -226,10 +228,17 @@ class PoolBatch:
         certainly not running there (canceled if they landed) sends them elsewhere."""
         member = self.members[index]
         for run in self.runs.on(index):
-            if run.uncertain and member.unrun(run.batch_ids):
+            if not run.uncertain:
+                continue
+            member.load.ours -= 1
+            if member.unrun(run.batch_ids):
                 run.moved(self.urls[index], "its enqueue answer was lost; canceled there")
-                member.load.ours -= 1
                 self.runs.send_again([run])
+            else:  # it ran there, its items unknown to us: named, not run again
+                run.error = IvkError(
+                    f"its enqueue answer was lost, and batch {', '.join(run.batch_ids)} ran on "
+                    f"{self.urls[index]} (its results are there)"
+                )
         ids = [
             i
             for r in self.runs.on(index)

@@ -21,8 +21,8 @@ from .choose import Load
 
 __all__ = ["PoolMember"]
 
-# The pool's own requests (status, items, cancels) give up sooner than uploads and enqueues:
-# a server that hangs must not hold up the pool.
+# The pool's own requests (status, items, cancels) give up sooner than uploads and enqueues
+# (at most this, or the pool's ``timeout``): a server that hangs must not hold up the pool.
 POLL_TIMEOUT = 10.0
 FileKey = tuple[
     pathlib.Path, int, int
@@ -36,6 +36,7 @@ class PoolMember:
         self.url = url.rstrip("/")
         self._token = token
         self._timeout = timeout
+        self._poll_timeout = min(timeout, POLL_TIMEOUT)
         self._client: InvokeAIClient | None = None
         self._uploaded: dict[tuple[str, FileKey], str] = {}  # ("image"|"video", file) -> name
         self.uploads = 0  # files uploaded to this server so far
@@ -110,7 +111,7 @@ class PoolMember:
         return status.counts.unfinished if status.processor.is_started else None
 
     def _read(self, call: Call) -> Any:
-        return self.client._json(dataclasses.replace(call, timeout=POLL_TIMEOUT))
+        return self.client._json(dataclasses.replace(call, timeout=self._poll_timeout))
 
     def _uploads_resolved(self, values: Mapping[int, Any]) -> dict[int, Any]:
         """The value set with each local file replaced by its upload here, each file uploaded

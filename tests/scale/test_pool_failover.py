@@ -16,14 +16,14 @@ from types import ModuleType
 
 import pytest
 
-from ivk_runtime import InvokeAIPool, PoolFailed, ProgressEvent
+from ivk_runtime import InvokeAIClient, InvokeAIPool, PoolFailed, ProgressEvent
 from ivk_runtime.errors import PoolWarning
 
 from pool_support import assert_own_sizes, blur, items_since, last_item_id
 
 TESTS = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(TESTS / "runtime"))
-from fault_proxy import FaultProxy  # noqa: E402
+from fault_proxy import Fault, FaultProxy  # noqa: E402
 
 
 def _root_conftest() -> ModuleType:
@@ -119,3 +119,66 @@ def test_every_server_gone_names_each_runs_fate(invokeai_url: str) -> None:
     assert fates[1:] == ["never enqueued"] * 3
     assert f"run 0: {fates[0]}" in str(failed.value)
     assert failed.value.results == [None] * 4
+
+
+def test_a_server_that_hangs_mid_batch_its_leftovers_are_accounted_for(
+    invokeai_url: str, second_invokeai_url: str
+) -> None:
+    """The second server answers nothing for a while (a proxy holds every request) but runs
+    on: the pool moves its runs, and when it answers again cancels what is still pending
+    there, and warns of each that ran there after all (the server's own queue agrees)."""
+    proxy = FaultProxy(second_invokeai_url)
+    before = {u: last_item_id(u) for u in (invokeai_url, second_invokeai_url)}
+    on_proxy: dict[int, int] = {}  # run -> its item there
+    state = {"hung": False, "back": False}
+
+    def hang_then_recover(event: ProgressEvent) -> None:
+        run, server = event.data["run"], event.data["server"]
+        if server == proxy.url and not state["hung"]:
+            on_proxy[run] = event.item_id
+            if len(on_proxy) == 2:  # both its runs queued: hang
+                proxy.rule = lambda method, path: Fault(delay=6.0)
+                state["hung"] = True
+        elif state["hung"] and not state["back"] and server == invokeai_url and run in on_proxy:
+            proxy.rule = lambda method, path: None  # answers again, after the move
+            state["back"] = True
+
+    enqueued: list[str] = []
+
+    def hold_the_second(method: str, path: str) -> None:
+        """The server's queue is paused as the second run arrives: the first may run, the
+        second stays pending until the pool cancels it."""
+        if method == "POST" and path.endswith("/enqueue_batch"):
+            enqueued.append(path)
+            if len(enqueued) == 2:
+                with InvokeAIClient(second_invokeai_url) as direct:
+                    direct.queue.pause()
+
+    proxy.rule = hold_the_second
+    params = [blur.BlurImage(width=16 + 8 * i, height=40 + 4 * i) for i in range(4)]
+    try:
+        with InvokeAIPool([invokeai_url, proxy.url], timeout=2.0) as pool:
+            with pytest.warns(PoolWarning) as warned:
+                results = blur.BlurImage.run_many(
+                    pool, params, timeout=120, progress=hang_then_recover
+                )
+    finally:
+        with InvokeAIClient(second_invokeai_url) as direct:
+            direct.queue.resume()
+        proxy.close()
+    assert state == {"hung": True, "back": True}
+    assert_own_sizes(params, results)
+    moved = {r.moved_from[0].item_id: r for r in results if r.moved_from}
+    assert set(moved) == set(on_proxy.values())  # both moved, each naming its item there
+    assert all(r.server == invokeai_url for r in moved.values())
+    # the hung server's queue: each of those items canceled by the pool, or run there after all
+    there = items_since(second_invokeai_url, before[second_invokeai_url])
+    assert set(there) == set(on_proxy.values())
+    assert set(there.values()) <= {"canceled", "completed"}
+    assert there[on_proxy[max(on_proxy)]] == "canceled"  # the held one: canceled, not run twice
+    text = " ".join(str(w.message) for w in warned)
+    for item, status in there.items():
+        if status == "completed":  # run twice, once on each server: the pool says so
+            assert f"had run" in text and f"item {item})" in text
+    ran_here = {r.item_id for r in results if r.server == invokeai_url}
+    assert items_since(invokeai_url, before[invokeai_url]) == dict.fromkeys(ran_here, "completed")

@@ -14,6 +14,7 @@ __all__ = ["tool_description", "tool_input_schema", "tool_name"]
 _FILE_KINDS = ("image", "video")
 _NOT_IN_NAME = re.compile(r"[^A-Za-z0-9_.-]+")  # SEP-986: letters, digits, _ - . only
 _MAX_NAME = 128
+_FORM_INDEX = re.compile(r"^Input [0-9]+: ")
 # The paragraph codegen/docs.py ends every class docstring with: for readers of the module.
 _MODULE_HINT = "Each attribute is one input of the workflow's Form"
 _PATH_ALTERNATIVE = {
@@ -53,10 +54,29 @@ def tool_input_schema(cls: type[Any]) -> dict[str, Any]:
         inlined["$defs"] = {n: _inline(defs[n], defs, (n,), recursive) for n in sorted(recursive)}
     properties = inlined.get("properties", {})
     for spec in cls.input_specs():
-        if spec.kind in _FILE_KINDS and spec.attribute in properties:
-            properties[spec.attribute] = _file_forms(properties[spec.attribute], spec.kind)
+        prop = properties.get(spec.attribute)
+        if not isinstance(prop, dict):
+            continue
+        if isinstance(prop.get("description"), str):
+            prop["description"] = _for_callers(prop["description"])
+        if spec.kind in _FILE_KINDS:
+            properties[spec.attribute] = _file_forms(prop, spec.kind)
     inlined["type"] = "object"
     return inlined
+
+
+def _for_callers(doc: str) -> str:
+    """An attribute's docstring without what only the module's reader needs: its Form index
+    ("Input 3: ") and the node field it sets ("Sets field ..."); labels, notes, choices and
+    why it is required stay."""
+    paragraphs = [p.strip() for p in doc.split("\n\n")]
+    if paragraphs:
+        paragraphs[0] = _FORM_INDEX.sub("", paragraphs[0], count=1)
+    kept = [
+        "\n".join(ln for ln in p.splitlines() if not ln.startswith("Sets field "))
+        for p in paragraphs
+    ]
+    return "\n\n".join(p for p in kept if p)
 
 
 def _inline(node: Any, defs: Mapping[str, Any], seen: tuple[str, ...], recursive: set[str]) -> Any:

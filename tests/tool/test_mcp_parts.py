@@ -4,6 +4,8 @@ generated class, and progress values that only grow."""
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 from typing import Any, ClassVar
 
 import jsonschema
@@ -159,3 +161,18 @@ def test_progress_only_grows() -> None:
     assert values == [0.0, 0.25, 0.5, 0.99, 1.0, 1.4, 2.0]
     assert [s.message for s in steps][1] == "run 1: denoise_latents (25%)"
     assert steps[-1].message == "run 1: l2i done"
+
+
+def test_descriptions_keep_what_a_caller_needs() -> None:
+    examples = str(Path(__file__).resolve().parents[2] / "generated_examples")
+    sys.path.insert(0, examples)
+    try:
+        from sdxl_text_to_image import SdxlTextToImage
+    finally:
+        sys.path.remove(examples)
+    model = tool_input_schema(SdxlTextToImage)["properties"]["model"]["description"]
+    # the label, the schema's words and the type's note; not the Form index or the node field
+    assert (
+        model
+        == "Model.\n\nSDXL Main model (UNet, VAE, CLIP1, CLIP2) to load.\n\nModel base: sdxl.\nModel type: main."
+    )

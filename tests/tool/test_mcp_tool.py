@@ -117,7 +117,7 @@ async def test_the_tool_lists_the_workflows_inputs(modules: Path, invokeai_url: 
         1024,
     )
     assert props["width"]["default"] == 64
-    assert "The width of the image." in props["width"]["description"]
+    assert props["width"]["description"] == "Width.\n\nThe width of the image."  # label, schema
     assert props["blur_type"]["enum"] == ["gaussian", "box"]
     assert props["blur_radius"]["maximum"] == 64
     color = props["color"]  # the Color class, inlined, with the attribute's own default

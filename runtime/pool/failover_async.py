@@ -57,6 +57,13 @@ class AsyncFailover:
         for run in self.runs.on(index):
             after: dict[int, str] | None
             try:
+                if run.uncertain and not await member.unrun(run.batch_ids):
+                    member.load.ours -= 1
+                    run.error = IvkError(
+                        f"its enqueue answer was lost, and batch {', '.join(run.batch_ids)} ran "
+                        f"on {member.url} (its results are there)"
+                    )
+                    continue
                 after = await member.cancel(run.item_ids, run.batch_ids)
                 if any(s in ("completed", "failed") for s in after.values()):
                     update(run, await member.items(run.item_ids))  # its result stands

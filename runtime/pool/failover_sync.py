@@ -58,6 +58,13 @@ class Failover:
         for run in self.runs.on(index):
             after: dict[int, str] | None
             try:
+                if run.uncertain and not member.unrun(run.batch_ids):
+                    member.load.ours -= 1
+                    run.error = IvkError(
+                        f"its enqueue answer was lost, and batch {', '.join(run.batch_ids)} ran "
+                        f"on {member.url} (its results are there)"
+                    )
+                    continue
                 after = member.cancel(run.item_ids, run.batch_ids)
                 if any(s in ("completed", "failed") for s in after.values()):
                     update(run, member.items(run.item_ids))  # its result stands

@@ -5,7 +5,9 @@ enqueued (4.2.9 lacks img_noise); a local image is uploaded once per server."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import pathlib
+from collections.abc import Callable, Iterator
 from types import ModuleType
 
 import pytest
@@ -110,3 +112,30 @@ def test_a_local_image_is_uploaded_once_per_server(
     assert set(used) == {invokeai_url, second_invokeai_url}
     assert all(len(names) == 1 for names in used.values())
     assert used[invokeai_url] != used[second_invokeai_url]
+
+
+def test_progress_true_draws_one_bar_for_the_whole_batch(
+    invokeai_url: str, second_invokeai_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bar is told every run of the batch, and sees each run as its own (item ids repeat
+    between servers: the bar is handed one key per run instead)."""
+    from ivk_runtime.client import progress_display
+
+    bars: list[tuple[int, list[ProgressEvent]]] = []
+
+    @contextlib.contextmanager
+    def fake_bar(runs: int) -> Iterator[Callable[[ProgressEvent], None]]:
+        bars.append((runs, []))
+        yield bars[-1][1].append
+
+    monkeypatch.setattr(progress_display, "_bar", fake_bar)
+    params = [blur.BlurImage(width=20, height=16), blur.BlurImage(width=16, height=20)]
+    with InvokeAIPool([invokeai_url, second_invokeai_url]) as pool:
+        results = blur.BlurImage.run_many(pool, params, timeout=60, progress=True)
+    assert_own_sizes(params, results)
+    assert {r.server for r in results} == {invokeai_url, second_invokeai_url}
+    [(total, events)] = bars
+    assert total == 2
+    done = {e.item_id: e.data["item_id"] for e in events if e.status == "completed"}
+    assert sorted(done) == [0, 1]  # one key per run, whatever the servers' item ids
+    assert sorted(done.values()) == sorted(r.item_id for r in results)

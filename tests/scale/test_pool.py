@@ -139,3 +139,27 @@ def test_progress_true_draws_one_bar_for_the_whole_batch(
     done = {e.item_id: e.data["item_id"] for e in events if e.status == "completed"}
     assert sorted(done) == [0, 1]  # one key per run, whatever the servers' item ids
     assert sorted(done.values()) == sorted(r.item_id for r in results)
+
+
+def test_a_queue_busy_with_others_work_gets_no_run_while_another_is_shorter(
+    invokeai_url: str, second_invokeai_url: str
+) -> None:
+    """Someone else's items waiting on the first server's queue count: both runs go to the
+    second, whose queue is empty."""
+    from ivk_runtime import InvokeAIClient
+
+    theirs = [blur.BlurImage(width=128 + 8 * i, height=128, blur_radius=8.0) for i in range(3)]
+    with InvokeAIClient(invokeai_url) as other:
+        submitted = other.enqueue(
+            blur.BlurImage.workflow(),
+            [p.to_values() for p in theirs],
+            attribute_names=blur.BlurImage.attribute_names(),
+        )
+        try:
+            params = [blur.BlurImage(width=16, height=24), blur.BlurImage(width=24, height=16)]
+            with InvokeAIPool([invokeai_url, second_invokeai_url]) as pool:
+                results = blur.BlurImage.run_many(pool, params, timeout=60)
+        finally:
+            other.wait(submitted.item_ids, timeout=120)
+    assert_own_sizes(params, results)
+    assert [r.server for r in results] == [second_invokeai_url] * 2

@@ -247,9 +247,14 @@ async def test_the_tool_rides_out_an_outage(modules: Path, invokeai_url: str) ->
             after = await call(client, "blur_image", {"width": 24, "height": 16})
     finally:
         proxy.close()
-    # a call while the server is down waits for it (the client's back-off), then runs
-    assert not during.is_error and took >= OUTAGE - 1, (texts(during), took)
-    assert [i.size for i in pngs(during)] == [(16, 16)]
+    # A call while the server is down rides it out (the client's back-off) or, where the
+    # client cannot tell whether its enqueue left (a connection cut mid-request), is an error
+    # result naming the server and the batch to look for: never a hang, never a crash.
+    if during.is_error:
+        assert f"cannot reach the InvokeAI server at {proxy.url}" in texts(during)
+        assert "[batch " in texts(during)
+    else:
+        assert took >= OUTAGE - 1 and [i.size for i in pngs(during)] == [(16, 16)]
     assert not after.is_error, texts(after)  # the one client, reused, works on
     assert [i.size for i in pngs(after)] == [(24, 16)]
 

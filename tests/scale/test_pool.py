@@ -88,22 +88,31 @@ def test_a_server_without_a_node_refuses_the_batch_before_any_enqueue(
     assert {u: queue_total(u) for u in urls} == before  # nothing enqueued anywhere
 
 
+@pytest.mark.parametrize("kind", ["path", "pil"])
 def test_a_local_image_is_uploaded_once_per_server(
-    invokeai_url: str, second_invokeai_url: str, resize_module: ModuleType, tmp_path: pathlib.Path
+    invokeai_url: str,
+    second_invokeai_url: str,
+    resize_module: ModuleType,
+    tmp_path: pathlib.Path,
+    kind: str,
 ) -> None:
-    picture = tmp_path / "pool_input.png"
-    Image.new("RGB", (20, 20), (200, 30, 30)).save(picture)
+    picture = Image.new("RGB", (20, 20), (200, 30, 30))
+    local: object = picture
+    if kind == "path":
+        local = tmp_path / "pool_input.png"
+        picture.save(local)
     params = [
-        resize_module.ResizeAnImage(input_image=picture, width=8 + 4 * i, height=10 + 2 * i)
+        resize_module.ResizeAnImage(input_image=local, width=8 + 4 * i, height=10 + 2 * i)
         for i in range(4)
     ]
     with InvokeAIPool([invokeai_url, second_invokeai_url]) as pool:
         results = resize_module.ResizeAnImage.run_many(pool, params, timeout=120)
         uploads = {m.url: m.uploads for m in pool.members}
-    assert uploads == {invokeai_url: 1, second_invokeai_url: 1}
+    if kind == "path":  # PIL images are the clients' own uploads, counted there
+        assert uploads == {invokeai_url: 1, second_invokeai_url: 1}
     used: dict[str, set[str]] = {}
     for p, r in zip(params, results):
-        assert r.status == "completed" and r.values == p.to_values()  # the Path, as given
+        assert r.status == "completed" and r.values == p.to_values()  # the image, as given
         assert (r.images[0].width, r.images[0].height) == (p.width, p.height)
         nodes = r.queue_item["session"]["graph"]["nodes"].values()
         names = {n["image"]["image_name"] for n in nodes if n.get("type") == "img_resize"}

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import types
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -59,7 +60,16 @@ class AsyncInvokeAIPool:
         if per_server < 1:
             raise ValueError(f"per_server must be at least 1, not {per_server}")
         self.per_server = per_server
+        self._token, self._timeout = token, timeout
         self.members = [AsyncPoolMember(u, token=token, timeout=timeout) for u in cleaned]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its settings (a Dask or Ray task that takes a pool builds a fresh one
+        where it runs: clients and their connections do not travel)."""
+        make = functools.partial(
+            type(self), token=self._token, timeout=self._timeout, per_server=self.per_server
+        )
+        return (make, (self.urls,))
 
     @property
     def urls(self) -> list[str]:

@@ -3,6 +3,7 @@ and building a pool (cheap: no request until it runs)."""
 
 from __future__ import annotations
 
+import pickle
 import time
 
 import pytest
@@ -93,3 +94,15 @@ def test_a_pool_is_cheap_to_build_and_refuses_a_bad_list() -> None:
         InvokeAIPool("http://a")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="per_server"):
         InvokeAIPool(["http://a"], per_server=0)
+
+
+def test_a_pool_pickles_as_its_settings() -> None:
+    pool = InvokeAIPool(["http://a:1", "http://b:2"], token="t", timeout=5.0, per_server=3)
+    pool.members[0].client  # a client made: not pickled, made again where it is used
+    copy = pickle.loads(pickle.dumps(pool))
+    assert isinstance(copy, InvokeAIPool) and copy.urls == pool.urls
+    assert (copy.per_server, copy._token, copy._timeout) == (3, "t", 5.0)
+    assert all(m._client is None for m in copy.members)
+    pool.close()
+    acopy = pickle.loads(pickle.dumps(AsyncInvokeAIPool(["http://a:1"])))
+    assert isinstance(acopy, AsyncInvokeAIPool)

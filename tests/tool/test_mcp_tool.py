@@ -297,6 +297,63 @@ async def test_a_local_image_path_is_uploaded(
         assert "nope.png" in texts(missing)
 
 
+# A one-node workflow passing a video through (the GUI's Video Primitive), for video outputs.
+VIDEO_NODE = "9a1c0d55-5a0e-4a43-9d0b-3b1f2b1a7e01"
+VIDEO_CLIP = {
+    "name": "Video clip", "author": "ivk-codegen", "description": "Passes a video through.",
+    "version": "1.0.0", "contact": "", "tags": "test, video", "notes": "", "exposedFields": [],
+    "meta": {"version": "4.0.0", "category": "user"},
+    "nodes": [{
+        "id": VIDEO_NODE, "type": "invocation", "position": {"x": 0, "y": 0},
+        "data": {
+            "id": VIDEO_NODE, "version": "1.0.0", "nodePack": "invokeai", "label": "Clip", "notes": "",
+            "type": "video", "inputs": {"video": {"name": "video", "label": "Clip", "description": ""}},
+            "dynamicInputTemplates": {}, "isOpen": True, "isIntermediate": False, "useCache": False,
+        },
+    }],
+    "edges": [],
+    "form": {
+        "elements": {
+            "root": {"id": "root", "type": "container", "data": {"layout": "column", "children": ["node-field-clip"]}},
+            "node-field-clip": {
+                "id": "node-field-clip", "type": "node-field", "parentId": "root",
+                "data": {"fieldIdentifier": {"nodeId": VIDEO_NODE, "fieldName": "video"}, "showDescription": True},
+            },
+        },
+        "rootElementId": "root",
+    },
+}  # fmt: skip
+
+
+async def test_a_video_is_a_link_to_the_servers_file(
+    modules: Path, invokeai_url: str, tmp_path: Path
+) -> None:
+    import httpx
+    import imageio_ffmpeg
+
+    (tmp_path / "video_clip.json").write_text(json.dumps(VIDEO_CLIP))
+    subprocess.run(
+        [sys.executable, "-m", "ivk_codegen", str(tmp_path / "video_clip.json"), "-o", str(modules / "video_clip.py"), "-q"],
+        check=True, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    mp4 = tmp_path / "clip.mp4"
+    writer = imageio_ffmpeg.write_frames(str(mp4), (32, 16), fps=4, macro_block_size=1)
+    writer.send(None)
+    for shade in range(4):
+        writer.send(bytes([shade * 60]) * (32 * 16 * 3))
+    writer.close()
+    async with session(tool_server(modules, "video_clip", invokeai_url)) as client:
+        result = await call(client, "video_clip", {"clip": {"path": str(mp4)}})
+    assert not result.is_error, texts(result)
+    assert "made 0 images and 1 video" in texts(result)
+    assert f"32x16, from node 'Clip' (video {VIDEO_NODE})" in texts(result)
+    (link,) = [c for c in result.content if c.type == "resource_link"]
+    assert link.mime_type == "video/mp4" and link.name in texts(result)
+    assert link.uri == f"{invokeai_url}/api/v1/videos/i/{link.name}/full"
+    answer = httpx.get(link.uri, timeout=30)
+    assert answer.status_code == 200 and answer.content[4:8] == b"ftyp"
+
+
 def test_without_the_sdk_serving_says_what_to_install(modules: Path) -> None:
     # The module imports no SDK; serving without one is an ImportError naming the extra.
     code = (

@@ -135,21 +135,25 @@ def _fetch(images: list[OutputImage], timeout: float) -> dict[str, bytes]:
     left = [len(todo)]
 
     def work() -> None:
-        while True:
-            with lock:
-                if not todo:
-                    return
-                image = todo.pop(0)
-            try:
-                data = image.bytes(full_resolution=False)
-            except Exception:  # unreachable, gone, refused: shown without its thumbnail
-                data = None
-            with lock:
-                if data is not None:
-                    got[image.image_name] = data
-                left[0] -= 1
-                if left[0] == 0:
-                    done.set()
+        with _Reopened(timeout) as reopened:
+            while True:
+                with lock:
+                    if not todo:
+                        return
+                    image = todo.pop(0)
+                try:
+                    data = reopened.thumbnail(image)
+                except Exception:  # unreachable, gone, refused: shown without its thumbnail
+                    data = None
+                one(image, data)
+
+    def one(image: OutputImage, data: bytes | None) -> None:
+        with lock:
+            if data is not None:
+                got[image.image_name] = data
+            left[0] -= 1
+            if left[0] == 0:
+                done.set()
 
     if not todo:
         return got
@@ -158,6 +162,38 @@ def _fetch(images: list[OutputImage], timeout: float) -> dict[str, bytes]:
     done.wait(timeout)
     with lock:
         return dict(got)
+
+
+class _Reopened:
+    """Thumbnails through the image's client, or, once that client is closed (its ``with``
+    block ended before the cell showed the result), through a connection of our own to its
+    server, with its headers (its token)."""
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+        self.http: Any = None  # an httpx.Client, made if a closed client is met
+
+    def thumbnail(self, image: OutputImage) -> bytes:
+        conn = getattr(image.owner, "_conn", None)
+        http = getattr(conn, "http", None)
+        if conn is None or not getattr(http, "is_closed", False):
+            return image.bytes(full_resolution=False)
+        import httpx  # loaded already by the client that made the result
+
+        from ..api.connection_sync import Connection
+        from ..api.images import image_call
+
+        if self.http is None:
+            self.http = httpx.Client(timeout=self.timeout)
+        mine = Connection(conn.base_url, self.http, dict(conn.headers), self.timeout)
+        return mine.content(image_call(image.image_name, full_resolution=False))
+
+    def __enter__(self) -> _Reopened:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.http is not None:
+            self.http.close()
 
 
 def _page(g: Gallery) -> str:

@@ -205,6 +205,15 @@ def test_a_result_shows_its_thumbnail_and_captions(
         assert caption in html
 
 
+def test_a_result_shows_after_its_clients_with_block(
+    invokeai_url: str, generated: dict[str, ModuleType]
+) -> None:
+    """The usual notebook cell: run inside ``with``, show the result in the next cell."""
+    with InvokeAIClient(invokeai_url, timeout=60) as closed:
+        result = generated["blur_image"].BlurImage(width=40, height=20).run(closed, timeout=120)
+    assert len(_thumbnails(_html(result))) == 1
+
+
 def test_a_gallery_of_many_runs_is_bounded(
     client: InvokeAIClient, generated: dict[str, ModuleType]
 ) -> None:

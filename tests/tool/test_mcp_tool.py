@@ -297,6 +297,61 @@ async def test_a_local_image_path_is_uploaded(
         assert "nope.png" in texts(missing)
 
 
+def test_the_wire_progress_only_when_asked_and_an_exit_when_stdin_closes(
+    modules: Path, invokeai_url: str
+) -> None:
+    """Raw JSON-RPC lines, as any client sends them."""
+    tool = subprocess.Popen(
+        [sys.executable, "-m", "blur_image", "--mcp", "--server", invokeai_url],
+        cwd=modules, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert tool.stdin and tool.stdout and tool.stderr
+    watchdog = threading.Timer(CALL_LIMIT, tool.kill)  # a hang fails the test, not the suite
+    watchdog.start()
+
+    def send(message: dict[str, Any]) -> None:
+        assert tool.stdin
+        tool.stdin.write(json.dumps({"jsonrpc": "2.0", **message}) + "\n")
+        tool.stdin.flush()
+
+    def until_answer(request_id: int) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        notes = []
+        while True:
+            assert tool.stdout
+            message = json.loads(tool.stdout.readline())
+            if message.get("id") == request_id:
+                return notes, message
+            notes.append(message)
+
+    try:
+        hello = {
+            "protocolVersion": "2025-11-25",
+            "capabilities": {},
+            "clientInfo": {"name": "t", "version": "0"},
+        }
+        send({"id": 1, "method": "initialize", "params": hello})
+        assert until_answer(1)[1]["result"]["serverInfo"]["name"] == "blur_image"
+        send({"method": "notifications/initialized"})
+        asked = {"name": "blur_image", "arguments": {"width": 16}, "_meta": {"progressToken": "p1"}}
+        send({"id": 2, "method": "tools/call", "params": asked})
+        notes, answer = until_answer(2)
+        assert answer["result"]["isError"] is False
+        assert [c["type"] for c in answer["result"]["content"]] == ["text", "image"]
+        assert notes and {n["method"] for n in notes} == {"notifications/progress"}
+        assert {n["params"]["progressToken"] for n in notes} == {"p1"}
+        send({"id": 3, "method": "tools/call", "params": {"name": "blur_image", "arguments": {}}})
+        notes, answer = until_answer(3)
+        assert answer["result"]["isError"] is False and notes == []  # no token, no progress
+        tool.stdin.close()
+        assert tool.wait(timeout=30) == 0  # stdin closed: the tool closes its client and exits
+        assert "Traceback" not in tool.stderr.read()
+    finally:
+        watchdog.cancel()
+        if tool.poll() is None:
+            tool.kill()
+            tool.wait()
+
+
 # A one-node workflow passing a video through (the GUI's Video Primitive), for video outputs.
 VIDEO_NODE = "9a1c0d55-5a0e-4a43-9d0b-3b1f2b1a7e01"
 VIDEO_CLIP = {

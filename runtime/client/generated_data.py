@@ -53,7 +53,11 @@ def to_dict(obj: Any) -> dict[str, Any]:
     PIL image is ``{"png_base64": ...}`` (lossless; ``from_dict`` opens it again)."""
     # PIL images are encoded here, not in the bulk dump: there an encoding error would be
     # lost among the union's members ("unable to serialize unknown type").
-    pil = {s.attribute for s in obj.input_specs() if s.kind == "image" and pil_images_in([{0: getattr(obj, s.attribute)}])}
+    pil = {
+        s.attribute
+        for s in obj.input_specs()
+        if s.kind == "image" and pil_images_in([{0: getattr(obj, s.attribute)}])
+    }
     data: dict[str, Any] = TypeAdapter(type(obj)).dump_python(obj, mode="json", exclude=pil)
     for spec in obj.input_specs():
         value = getattr(obj, spec.attribute)
@@ -117,7 +121,8 @@ def _unmark(value: Any, where: str) -> tuple[Any, Any]:
     if isinstance(value, list):
         pairs = [_unmark(v, where) for v in value]
         if any(found is not None for _, found in pairs):
-            return [p for p, _ in pairs], [_VALIDATED if found is None else found for _, found in pairs]
+            kept = [_VALIDATED if found is None else found for _, found in pairs]
+            return [p for p, _ in pairs], kept
     return value, None
 
 

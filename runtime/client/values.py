@@ -15,9 +15,9 @@ from typing import Annotated, Any, Generic, Literal, Protocol, Union
 
 from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, JsonValue, TypeAdapter
 from pydantic_core import CoreSchema, core_schema
+from typing_extensions import TypeVar  # a default for the type parameters (PEP 696)
 
 from .pil_images import is_pil_image, png_json
-from typing_extensions import TypeVar  # a default for the type parameters (PEP 696)
 
 __all__ = [
     "BoardValue",

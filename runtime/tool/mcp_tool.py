@@ -87,8 +87,19 @@ class _WorkflowTool:
 
         from .mcp_schema import tool_input_schema
 
-        schema = tool_input_schema(self.cls)
-        tool = types.Tool(name=self.name, description=self.description, input_schema=schema)
+        tool = types.Tool(
+            name=self.name,
+            title=self.description.split("\n", 1)[0],  # the workflow's name
+            description=self.description,
+            input_schema=tool_input_schema(self.cls),
+            # a run adds images to the server and takes nothing away; each makes new ones
+            annotations=types.ToolAnnotations(
+                read_only_hint=False,
+                destructive_hint=False,
+                idempotent_hint=False,
+                open_world_hint=False,
+            ),
+        )
         return types.ListToolsResult(tools=[tool])
 
     async def call_tool(

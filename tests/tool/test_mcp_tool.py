@@ -99,7 +99,8 @@ async def test_the_tool_lists_the_workflows_inputs(modules: Path, invokeai_url: 
         with anyio.fail_after(CALL_LIMIT):
             listed = await client.list_tools()
     (tool,) = listed.tools
-    assert tool.name == "blur_image"
+    assert (tool.name, tool.title) == ("blur_image", "Blur image")
+    assert tool.annotations is not None and tool.annotations.destructive_hint is False
     assert tool.description is not None
     assert tool.description.startswith("Blur image\n\nA solid colour image with noise, blurred")
     assert "params.run" not in tool.description  # the module's hint is for Python readers

@@ -4,8 +4,9 @@
 The tool's arguments are the class's attributes, validated as ``from_dict`` validates them (a
 bad value is an error result naming the attribute); a call runs the workflow on the configured
 InvokeAI server and returns its images. An image or video input is the name of a file on the
-InvokeAI server, or ``{"path": ...}``: a file on the machine this tool server runs on, uploaded
-when the workflow runs. The SDK is imported when serving starts, not with this module.
+InvokeAI server, an image sent inline as ``{"png_base64": ...}``, or ``{"path": ...}``: a file on
+the machine this tool server runs on, uploaded when the workflow runs. The SDK is imported when
+serving starts, not with this module.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
     from ..client.async_client import AsyncInvokeAIClient
     from ..client.generated import GeneratedWorkflow
+    from ..client.results import RunResult
     from ..events.waiter import ProgressEvent
 
 __all__ = ["serve_stdio"]
@@ -110,8 +112,13 @@ class _WorkflowTool:
         from ..errors import IvkError
         from .mcp_content import error_result, invalid_arguments, run_content
 
-        if params.name != self.name:
-            return error_result(f"no tool {params.name!r} here: this server has {self.name!r}")
+        if params.name != self.name:  # a protocol error, as MCP says of an unknown tool
+            from mcp.shared.exceptions import MCPError
+            from mcp_types import INVALID_PARAMS
+
+            raise MCPError(
+                INVALID_PARAMS, f"no tool {params.name!r} here: this server has {self.name!r}"
+            )
         try:
             values = self.cls.from_dict(dict(params.arguments or {}))
         except ValidationError as exc:
@@ -130,7 +137,7 @@ class _WorkflowTool:
 
     async def _run(
         self, ctx: ServerRequestContext[Any], values: GeneratedWorkflow, client: AsyncInvokeAIClient
-    ) -> Any:
+    ) -> RunResult:
         if _progress_token(ctx.params) is None:
             return await values.arun(client, timeout=self._timeout)
         # The client calls back synchronously; the notifications go out in order from a task

@@ -23,6 +23,7 @@ import jsonschema
 import pytest
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
+from mcp.shared.exceptions import MCPError
 from PIL import Image
 
 WORKFLOWS = Path(__file__).resolve().parents[1] / "workflows"
@@ -199,6 +200,8 @@ async def test_bad_arguments_are_an_error_naming_the_attribute(
         assert "- blur_type: Input should be 'gaussian' or 'box' (got 'motion')" in text
         assert "widht" in text
         assert not pngs(result)
+        with pytest.raises(MCPError, match="no tool 'blur' here: this server has 'blur_image'"):
+            await call(client, "blur", {})
         # nothing broke: a good call still runs
         good = await call(client, "blur_image", {"width": 20, "height": 20})
         assert not good.is_error and [i.size for i in pngs(good)] == [(20, 20)]

@@ -16,7 +16,7 @@ from ivk_runtime.graph.drift import drift
 from . import __version__
 from .config import Config, ConfigError, find_config
 from .extensions import load_extensions
-from .library_cli import run_library, wants_library
+from .library_cli import configured_module, run_library, wants_library
 from .naming import snake_case
 from .package_init import render_package_init
 from .pipeline import Generated, generate
@@ -166,7 +166,7 @@ def _jobs(args: argparse.Namespace, config: Config | None) -> list[_Job] | str:
                 f"workflows take theirs from {config.path}")  # fmt: skip
     if not config.entries:
         return f"{config.path}: tool.ivk-codegen.workflows: no workflows configured"
-    return [_Job([e.workflow], e.output, e.class_name, e.init, e.key) for e in config.entries]
+    return [_Job([e.workflow], e.output, e.class_name, e.init, e.key) for e in config.entries if e.workflow]
 
 
 def _plan(job: _Job, args: argparse.Namespace) -> _Plan | str:
@@ -219,6 +219,12 @@ def _main(argv: Sequence[str] | None) -> int:
             if other != job.key and config is not None:
                 return _fail(f"{config.path}: {job.key} and {other} would both write {target}")
         plans.append(plan)
+    # configured workflows of the server's library (``library = "NAME or id"``), typed from its schema
+    library_entries = [e for e in config.entries if e.library] if config is not None and not args.inputs else []
+    if config is not None and library_entries and (args.schema is not None or not args.server):
+        return _fail(f"{config.path}: {library_entries[0].key}.library: a library workflow is read "
+                     "from its server and typed from its schema: set tool.ivk-codegen.server "
+                     "(or pass --server URL), not a schema")  # fmt: skip
 
     try:
         schema = load_schema(args.schema, args.server, args.token)
@@ -248,10 +254,26 @@ def _main(argv: Sequence[str] | None) -> int:
                         print(f"{path.name}: {message}", file=sys.stderr)
             results.append((path, gen))
         every.append((plan, results))
+    library_outputs: list[tuple[pathlib.Path, str, Sequence[str]]] = []
+    changed: list[str] = []
+    for entry in library_entries:
+        assert config is not None and entry.library is not None
+        try:
+            output, line = configured_module(entry.library, entry.output, entry.class_name, args, schema,
+                                             extensions, _module_file)  # fmt: skip
+        except (IvkError, ValueError) as exc:
+            _fail(f"{config.path}: {entry.key}: {exc}")
+            failed = True
+            continue
+        other = writers.setdefault(output[0].resolve(), entry.key)
+        if other != entry.key:
+            return _fail(f"{config.path}: {entry.key} and {other} would both write {output[0]}")
+        library_outputs.append(output)
+        changed += [line] if line else []
     if failed:
         return EXIT_BAD_INPUT  # all or nothing: no partial set of modules, across every job too
 
-    if every[0][0].output is None:  # stdout: only ever one job, of one file
+    if every and every[0][0].output is None:  # stdout: only ever one job, of one file
         sys.stdout.write(every[0][1][0][1].code)
         return EXIT_OK
     outputs: list[tuple[pathlib.Path, str, Sequence[str]]] = []
@@ -267,7 +289,9 @@ def _main(argv: Sequence[str] | None) -> int:
                 owners[gen.class_name] = path
             names = [(plan.target_of[path].stem, gen.class_name) for path, gen in results]
             outputs.append((plan.out_dir / "__init__.py", render_package_init(names), ()))
-    return _emit(outputs, args, schema)
+    for line in changed:  # --check: a library workflow's copy is not what its module was made from
+        print(line, file=sys.stderr)
+    return max(EXIT_STALE if changed else EXIT_OK, _emit(outputs + library_outputs, args, schema))
 
 
 def _emit(outputs: Sequence[tuple[pathlib.Path, str, Sequence[str]]], args: argparse.Namespace,

@@ -32,10 +32,11 @@ class Entry:
     """One ``[[tool.ivk-codegen.workflows]]`` table."""
 
     key: str  # where it is written, for messages: "tool.ivk-codegen.workflows[0]"
-    workflow: pathlib.Path  # a file or a directory of them
+    workflow: pathlib.Path | None  # a file or a directory of them; None for a library workflow
     output: str  # a trailing separator is kept: it says "a directory", as on the command line
     class_name: str | None = None
     init: bool = False
+    library: str | None = None  # the id or exact name of a workflow of the server's library
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ class Config:
 
 
 _TOP: dict[str, type] = {"schema": str, "server": str, "extensions": list, "quiet": bool, "workflows": list}
-_ENTRY: dict[str, type] = {"workflow": str, "output": str, "class-name": str, "init": bool}
+_ENTRY: dict[str, type] = {"workflow": str, "library": str, "output": str, "class-name": str, "init": bool}
 _HINTS = {  # keys people will try, and why they are not here
     "token": "a secret does not belong in pyproject.toml: set INVOKEAI_TOKEN",
     "new-names": "renaming is a one-off: pass --new-names on the run that should rename",
@@ -121,6 +122,10 @@ def _parse(table: dict[str, Any], path: pathlib.Path, root: pathlib.Path) -> Con
         for i, item in enumerate(table.get("workflows", []))
     )
     _no_overlap(entries, path)
+    library = next((e.key for e in entries if e.library is not None), None)
+    if library is not None and "schema" in table:
+        raise _error(path, f"{library}.library", "a library workflow is typed from its server's "
+                     "schema: set tool.ivk-codegen.server, not schema")  # fmt: skip
     return Config(path, schema, table.get("server"), tuple(extensions), table.get("quiet", False), entries)
 
 
@@ -128,6 +133,8 @@ def _entry(item: object, key: str, path: pathlib.Path, root: pathlib.Path) -> En
     if not isinstance(item, dict):
         raise _error(path, key, f"must be a table ([[{SECTION}.workflows]]), not {_kind(item)}")
     _check_keys(item, _ENTRY, key, path)
+    if "library" in item:
+        return _library_entry(item, key, path, root)
     for required in ("workflow", "output"):
         if not item.get(required):
             raise _error(path, f"{key}.{required}", "missing")
@@ -154,13 +161,36 @@ def _entry(item: object, key: str, path: pathlib.Path, root: pathlib.Path) -> En
     )
 
 
+def _library_entry(item: dict[str, Any], key: str, path: pathlib.Path, root: pathlib.Path) -> Entry:
+    """A workflow of the server's library (``library = "NAME or id"``): one module, typed from
+    that server's schema."""
+    if "workflow" in item:
+        raise _error(path, key, "workflow and library both say where the workflow comes from: keep one")
+    if not item["library"]:
+        raise _error(path, f"{key}.library", "empty (the id or exact name of a library workflow)")
+    if not item.get("output"):
+        raise _error(path, f"{key}.output", "missing")
+    if item.get("class-name") == "":
+        raise _error(path, f"{key}.class-name", "empty (leave it out for the workflow's own name)")
+    if "init" in item:
+        raise _error(path, f"{key}.init", "goes with a workflow directory, not one library workflow")
+    raw: str = item["output"]
+    slash = os.sep if raw.endswith(("/", os.sep)) else ""
+    return Entry(key, None, str(root / raw) + slash, item.get("class-name"), False, item["library"])
+
+
 def _no_overlap(entries: tuple[Entry, ...], path: pathlib.Path) -> None:
     """A workflow listed twice (itself, or in a listed directory) or one output named twice would
     make two modules fight over one file; refused here, so that the key can be named."""
     workflows: dict[pathlib.Path, str] = {}
     outputs: dict[pathlib.Path, str] = {}
     for entry in entries:
-        files = sorted(entry.workflow.glob("*.json")) if entry.workflow.is_dir() else [entry.workflow]
+        if entry.workflow is None:
+            files = []
+        elif entry.workflow.is_dir():
+            files = sorted(entry.workflow.glob("*.json"))
+        else:
+            files = [entry.workflow]
         for file in files:
             other = workflows.setdefault(file.resolve(), entry.key)
             if other != entry.key:

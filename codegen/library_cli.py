@@ -27,7 +27,7 @@ from .pipeline import Generated, generate_source
 from .recorded import NOTHING, read_recorded
 from .schema_source import SchemaSource, load_schema
 
-__all__ = ["run_library", "wants_library"]
+__all__ = ["configured_module", "run_library", "wants_library"]
 
 EXIT_OK, EXIT_STALE, EXIT_BAD_INPUT = 0, 1, 2  # as the command line's (cli.py)
 Output = tuple[pathlib.Path, str, Sequence[str]]
@@ -156,10 +156,11 @@ def _source(
 
 
 def _generate(found: LibraryWorkflow, source: LibrarySource, schema: SchemaSource, target: pathlib.Path | None,
-              args: argparse.Namespace, extensions: Sequence[TypeExtension]) -> Generated:  # fmt: skip
+              args: argparse.Namespace, extensions: Sequence[TypeExtension],
+              class_name: str | None = None) -> Generated:  # fmt: skip
     label = f"{found.name or found.workflow_id} (library)"
     gen = generate_source(found.workflow, label, schema, extensions=extensions,
-                          class_name=args.class_name or None,
+                          class_name=class_name or None,
                           recorded=read_recorded(target) if target is not None else NOTHING,
                           lock_source=target.name if target is not None else "",
                           new_names=args.new_names, library=source)  # fmt: skip
@@ -190,28 +191,48 @@ def _changed(
             + (f" ({'; '.join(notes)})" if notes else ""))  # fmt: skip
 
 
+def configured_module(query: str, output: str, class_name: str | None, args: argparse.Namespace,
+                      schema: SchemaSource, extensions: Sequence[TypeExtension],
+                      module_file: Callable[[pathlib.Path], str]) -> tuple[Output, str]:  # fmt: skip
+    """A library workflow's module for ``output`` (a file, or a directory: named from the
+    workflow), and, checking, the line saying its library copy changed ("" if it did not)."""
+    with LibraryReader(args.server, args.token) as library:
+        found = _resolve(library, query)
+    target = _target(output, found, module_file)
+    old = read_header(target)
+    source = _source(found, args.server, old, args.check)
+    gen = _generate(found, source, schema, target, args, extensions, class_name)
+    changed = _changed(target, old, gen.code, found) if args.check else ""
+    return (target, gen.code, gen.rebinds), changed
+
+
+def _target(
+    output: str, found: LibraryWorkflow, module_file: Callable[[pathlib.Path], str]
+) -> pathlib.Path:
+    target = pathlib.Path(output)
+    if output.endswith(("/", "\\")) or target.is_dir():
+        stem = (found.name or "workflow").replace("/", "_").replace("\\", "_")
+        target = target / module_file(pathlib.Path(stem + ".json"))
+    return target
+
+
 def _from_library(args: argparse.Namespace, extensions: Sequence[TypeExtension], emit: Emit,
                   module_file: Callable[[pathlib.Path], str]) -> int:  # fmt: skip
-    with LibraryReader(args.server, args.token) as library:
-        found = _resolve(library, args.workflow)
-    schema = load_schema(None, args.server, args.token)
-    target = pathlib.Path(args.output) if args.output is not None else None
-    if target is not None and (args.output.endswith(("/", "\\")) or target.is_dir()):
-        target = target / module_file(
-            pathlib.Path((found.name or "workflow").replace("/", "_") + ".json")
+    if args.output is None:  # to stdout
+        with LibraryReader(args.server, args.token) as library:
+            found = _resolve(library, args.workflow)
+        schema = load_schema(None, args.server, args.token)
+        source = _source(found, args.server, None, False)
+        sys.stdout.write(
+            _generate(found, source, schema, None, args, extensions, args.class_name).code
         )
-    old = read_header(target) if target is not None else None
-    gen = _generate(
-        found, _source(found, args.server, old, args.check), schema, target, args, extensions
-    )
-    if target is None:
-        sys.stdout.write(gen.code)
         return EXIT_OK
-    status = EXIT_OK
-    if args.check and (line := _changed(target, old, gen.code, found)):
-        print(line, file=sys.stderr)
-        status = EXIT_STALE
-    return max(status, emit([(target, gen.code, gen.rebinds)], args, schema))
+    schema = load_schema(None, args.server, args.token)
+    output, changed = configured_module(args.workflow, args.output, args.class_name, args, schema,
+                                        extensions, module_file)  # fmt: skip
+    if changed:
+        print(changed, file=sys.stderr)
+    return max(EXIT_STALE if changed else EXIT_OK, emit([output], args, schema))
 
 
 @dataclass(frozen=True)

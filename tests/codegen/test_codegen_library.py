@@ -348,3 +348,77 @@ def test_the_5_15_library(invokeai5_url: str, tmp_path: pathlib.Path) -> None:
         assert done.returncode == 1 and wid in done.stderr
     finally:
         lib.close()
+
+
+def project(root: pathlib.Path, body: str) -> pathlib.Path:
+    (root / ".git").mkdir(parents=True)  # bounds the search for pyproject.toml upward
+    (root / "blur_image.json").write_text(BLUR.read_text(encoding="utf-8"), encoding="utf-8")
+    text = "[project]\nname = 'app'\n\n[tool.ivk-codegen]\n" + body
+    (root / "pyproject.toml").write_text(text, encoding="utf-8")
+    return root
+
+
+def test_a_configured_module_can_name_a_library_workflow(
+    library: Library, invokeai_url: str, tmp_path: pathlib.Path
+) -> None:
+    name = unique()
+    workflow = blur(name)
+    wid = library.save(workflow)["workflow_id"]
+    root = project(tmp_path / "app", f"""server = "{invokeai_url}"
+
+[[tool.ivk-codegen.workflows]]
+workflow = "blur_image.json"
+output = "gen/from_file.py"
+
+[[tool.ivk-codegen.workflows]]
+library = "{name}"
+output = "gen/"
+class-name = "FromLibrary"
+""")  # fmt: skip
+    done = codegen(cwd=root)
+    assert done.returncode == 0, done.stderr
+    made = sorted(p.name for p in (root / "gen").iterdir())
+    assert len(made) == 2 and "from_file.py" in made, made
+    module = root / "gen" / next(m for m in made if m != "from_file.py")
+    assert parse_header(module.read_text(encoding="utf-8")).library.workflow_id == wid  # type: ignore[union-attr]
+    assert generated_class(import_path(module)).__name__ == "FromLibrary"
+    assert codegen("--check", cwd=root).returncode == 0
+    assert codegen("--check", module, cwd=root).returncode == 0  # the module alone, from its record
+
+    workflow["description"] = "edited in the GUI"
+    library.update(wid, workflow)
+    done = codegen("--check", cwd=root)
+    assert done.returncode == 1 and wid in done.stderr and repr(name) in done.stderr
+    assert "from_file.py" not in done.stderr  # the file's module is current
+
+
+@pytest.mark.parametrize(
+    ("entry", "needle"),
+    [
+        ('workflow = "blur_image.json"\nlibrary = "x"\noutput = "m.py"\n', "keep one"),
+        ('library = "x"\noutput = "gen/"\ninit = true\n', ".init"),
+        ('library = ""\noutput = "m.py"\n', ".library: empty"),
+        ('library = "x"\n', ".output: missing"),
+    ],
+)
+def test_a_bad_library_entry_is_refused_by_key(
+    entry: str, needle: str, tmp_path: pathlib.Path
+) -> None:
+    root = project(
+        tmp_path / "app",
+        'server = "http://127.0.0.1:1"\n\n[[tool.ivk-codegen.workflows]]\n' + entry,
+    )
+    done = codegen(cwd=root)
+    assert (
+        done.returncode == 2
+        and "tool.ivk-codegen.workflows[0]" in done.stderr
+        and needle in done.stderr
+    )
+
+
+def test_a_library_entry_needs_a_server_not_a_schema(tmp_path: pathlib.Path) -> None:
+    entry = '[[tool.ivk-codegen.workflows]]\nlibrary = "x"\noutput = "m.py"\n'
+    done = codegen(cwd=project(tmp_path / "a", entry))
+    assert done.returncode == 2 and "set tool.ivk-codegen.server" in done.stderr
+    done = codegen(cwd=project(tmp_path / "b", 'schema = "blur_image.json"\n' + entry))
+    assert done.returncode == 2 and "not schema" in done.stderr

@@ -130,6 +130,8 @@ def test_a_library_workflow_generates_as_its_file_does_and_runs_the_same(
     assert name_code == (tmp_path / "by_id.py").read_text(
         encoding="utf-8"
     )  # one workflow, one module
+    to_stdout = codegen("--server", invokeai_url, "--workflow", wid, cwd=tmp_path)
+    assert to_stdout.returncode == 0 and to_stdout.stdout == name_code
     assert without_origin(name_code) == without_origin(file_code)  # the class is the file's
     # the library's copy, as it keeps it: the file's JSON and the id the library gave it
     assert embedded(tmp_path / "by_name.py") == {**blur(name), "id": wid}
@@ -209,6 +211,12 @@ def test_check_passes_then_names_the_workflow_when_the_library_copy_changes(
     assert updated["updated_at"] in line
     assert "-    width: Annotated[int, Field(ge=16, le=1024)] = 64" in done.stdout  # the diff
     assert module.read_bytes() == before  # --check writes nothing
+    done = codegen("--diff", module, cwd=tmp_path)
+    assert (
+        done.returncode == 0
+        and "+    width: Annotated[int, Field(ge=16, le=1024)] = 72" in done.stdout
+    )
+    assert module.read_bytes() == before  # nor does --diff
 
     done = codegen(module, cwd=tmp_path)  # regenerate from the recorded source
     assert done.returncode == 0 and "keeps the name 'width'" in done.stderr  # the name lock holds

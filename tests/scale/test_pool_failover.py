@@ -137,7 +137,7 @@ def test_a_server_that_hangs_mid_batch_its_leftovers_are_accounted_for(
         if server == proxy.url and not state["hung"]:
             on_proxy[run] = event.item_id
             if len(on_proxy) == 2:  # both its runs queued: hang
-                proxy.rule = lambda method, path: Fault(delay=6.0)
+                proxy.rule = lambda method, path: Fault(delay=8.0)
                 state["hung"] = True
         elif state["hung"] and not state["back"] and server == invokeai_url and run in on_proxy:
             proxy.rule = lambda method, path: None  # answers again, after the move
@@ -157,7 +157,7 @@ def test_a_server_that_hangs_mid_batch_its_leftovers_are_accounted_for(
     proxy.rule = hold_the_second
     params = [blur.BlurImage(width=16 + 8 * i, height=40 + 4 * i) for i in range(4)]
     try:
-        with InvokeAIPool([invokeai_url, proxy.url], timeout=2.0) as pool:
+        with InvokeAIPool([invokeai_url, proxy.url], timeout=3.0) as pool:
             with pytest.warns(PoolWarning) as warned:
                 results = blur.BlurImage.run_many(
                     pool, params, timeout=120, progress=hang_then_recover
@@ -169,7 +169,8 @@ def test_a_server_that_hangs_mid_batch_its_leftovers_are_accounted_for(
     assert state == {"hung": True, "back": True}
     assert_own_sizes(params, results)
     moved = {r.moved_from[0].item_id: r for r in results if r.moved_from}
-    assert set(moved) == set(on_proxy.values())  # both moved, each naming its item there
+    summary = [(r.server, r.item_id, r.moved_from) for r in results]
+    assert set(moved) == set(on_proxy.values()), (on_proxy, summary)  # both moved, naming items
     assert all(r.server == invokeai_url for r in moved.values())
     # the hung server's queue: each of those items canceled by the pool, or run there after all
     there = items_since(second_invokeai_url, before[second_invokeai_url])

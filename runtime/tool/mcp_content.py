@@ -1,12 +1,14 @@
 """A run's result, or why there is none, as an MCP tool result: each output image as image
 content (its bytes, base64), one text listing every image and video with the node it came
-from, and each video as a link to the server's file. Imported with the SDK, never before."""
+from and what the workflow's last nodes returned (a string a workflow makes is a result too),
+and each video as a link to the server's file. Imported with the SDK, never before."""
 
 from __future__ import annotations
 
 import base64
+import json
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import mcp_types as types
@@ -16,7 +18,7 @@ if TYPE_CHECKING:
 
     from ..client.results import OutputImage, OutputVideo, RunResult
 
-__all__ = ["error_result", "invalid_arguments", "run_content"]
+__all__ = ["error_result", "invalid_arguments", "last_nodes", "run_content"]
 
 # What InvokeAI stores is PNG; the bytes say, so another server's choice is not mislabelled.
 _SIGNATURES = (
@@ -40,15 +42,34 @@ def invalid_arguments(tool: str, exc: ValidationError) -> types.CallToolResult:
     return error_result(f"Invalid arguments for {tool}:\n" + "\n".join(lines))
 
 
-async def run_content(tool: str, result: RunResult, base_url: str) -> types.CallToolResult:
-    """The images' bytes are fetched from the server here (full resolution)."""
+def last_nodes(workflow_data: Mapping[str, Any]) -> dict[str, str]:
+    """Node id -> type of each invocation no edge leaves: what it returns goes nowhere else in
+    the workflow, so it is the workflow's result."""
+    sources = {e.get("source") for e in workflow_data.get("edges", []) if isinstance(e, Mapping)}
+    found = {}
+    for node in workflow_data.get("nodes", []):
+        data = node.get("data") if isinstance(node, Mapping) else None
+        if (
+            node.get("type") == "invocation"
+            and isinstance(data, Mapping)
+            and node.get("id") not in sources
+        ):
+            found[str(node["id"])] = str(data.get("type", ""))
+    return found
+
+
+async def run_content(
+    tool: str, result: RunResult, base_url: str, last: Mapping[str, str]
+) -> types.CallToolResult:
+    """The images' bytes are fetched from the server here (full resolution). ``last``: the
+    workflow's last nodes (``last_nodes``), whose other outputs are listed too."""
     blocks: list[types.ContentBlock] = []
     for image in result.images:
         data = await image.abytes()
         blocks.append(
             types.ImageContent(data=base64.b64encode(data).decode("ascii"), mime_type=_mime(data))
         )
-    blocks.insert(0, types.TextContent(text=_listing(tool, result)))
+    blocks.insert(0, types.TextContent(text=_listing(tool, result, last)))
     for video in result.videos:
         blocks.append(
             types.ResourceLink(
@@ -70,7 +91,7 @@ def _mime(data: bytes) -> str:
     return "application/octet-stream"
 
 
-def _listing(tool: str, result: RunResult) -> str:
+def _listing(tool: str, result: RunResult, last: Mapping[str, str]) -> str:
     images, videos, labels = result.images, result.videos, result.node_labels
     lines = [
         f"{tool}: queue item {result.item_id} made {_count(images, 'image')} and {_count(videos, 'video')}."
@@ -83,19 +104,27 @@ def _listing(tool: str, result: RunResult) -> str:
     for video in videos:
         size = f", {video.width}x{video.height}" if video.width and video.height else ""
         lines.append(f"- video {video.video_name}{size}{_origin(video, labels)} (linked below)")
+    shown = {i.node_id for i in images} | {v.node_id for v in videos}
+    for node_id, node_type in last.items():
+        if node_id in shown:
+            continue
+        node = _node(node_id, node_type, labels)
+        for fields in result.outputs.get(node_id, []):
+            values = {k: v for k, v in fields.items() if k not in ("type", "output_meta")}
+            said = ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in values.items())
+            lines.append(f"- node {node} returned {said or 'nothing'}")
     return "\n".join(lines)
 
 
 def _origin(output: OutputImage | OutputVideo, labels: Mapping[str, str]) -> str:
-    label = labels.get(output.node_id)
-    node = (
-        f"{label!r} ({output.node_type} {output.node_id})"
-        if label
-        else f"{output.node_id} ({output.node_type})"
-    )
     board = f", board {output.board_id}" if output.board_id else ", uncategorized"
     attribute = f", board set by attribute {output.attribute!r}" if output.attribute else ""
-    return f", from node {node}{board}{attribute}"
+    return f", from node {_node(output.node_id, output.node_type, labels)}{board}{attribute}"
+
+
+def _node(node_id: str, node_type: str, labels: Mapping[str, str]) -> str:
+    label = labels.get(node_id)
+    return f"{label!r} ({node_type} {node_id})" if label else f"{node_id} ({node_type})"
 
 
 def _count(things: Sequence[object], noun: str) -> str:

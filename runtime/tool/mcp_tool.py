@@ -81,6 +81,7 @@ class _WorkflowTool:
         self.description = tool_description(cls)
         self._url, self._token, self._timeout = url.rstrip("/"), token, timeout
         self._client: AsyncInvokeAIClient | None = None
+        self._last: dict[str, str] | None = None  # the workflow's last nodes, found once
 
     async def list_tools(
         self, ctx: ServerRequestContext[Any], params: PaginatedRequestParams | None
@@ -126,7 +127,7 @@ class _WorkflowTool:
         try:
             client = self._connect()
             result = await self._run(ctx, values, client)
-            return await run_content(self.name, result, self._url)
+            return await run_content(self.name, result, self._url, self._last_nodes())
         except IvkError as exc:  # InvokeAI's word (RunFailed...), or why it could not be asked
             return error_result(f"{self.name} failed: {exc}")
         except OSError as exc:  # a local input file that cannot be read
@@ -175,6 +176,13 @@ class _WorkflowTool:
         if failed is not None:
             raise failed
         return result
+
+    def _last_nodes(self) -> dict[str, str]:
+        if self._last is None:
+            from .mcp_content import last_nodes
+
+            self._last = last_nodes(self.cls.workflow().data)
+        return self._last
 
     def _connect(self) -> AsyncInvokeAIClient:
         if self._client is None:

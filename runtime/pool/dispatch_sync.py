@@ -182,7 +182,7 @@ class PoolBatch:
         for run, answer in zip(runs, answers):
             if isinstance(answer, Submission):
                 run.placed(index, answer)
-                self.health[index].answered()
+                self.health[index].enqueued()
                 self._emit(run, "pending")
                 continue
             if not isinstance(answer, (IvkError, type(None))):  # not the server's doing
@@ -192,11 +192,11 @@ class PoolBatch:
                 load.ours -= 1
                 again.append(run)
                 if answer is not None:
-                    self._missed(index, answer)
+                    self._missed(index, answer, enqueue=True)
             elif is_miss(answer):  # the answer was lost: it may be on that queue
                 run.server, run.uncertain = index, True
                 run.batch_ids = list(answer.batch_ids)
-                self._missed(index, answer)
+                self._missed(index, answer, enqueue=True)
             else:  # the server refused the values (a 422): another would too
                 load.ours -= 1
                 run.error = answer
@@ -271,8 +271,8 @@ class PoolBatch:
         result.moved_from = tuple(run.moved_from)
         return result
 
-    def _missed(self, index: int, exc: BaseException) -> None:
-        if self.health[index].missed(exc):
+    def _missed(self, index: int, exc: BaseException, *, enqueue: bool = False) -> None:
+        if self.health[index].missed(exc, enqueue=enqueue):
             self.errors.append(exc)
 
     # --- reporting ---

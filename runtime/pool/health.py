@@ -19,14 +19,12 @@ MISSES_TO_FAIL = 3
 
 
 def is_miss(exc: BaseException) -> bool:
-    """A failure of the server rather than of the request: no answer, or a broken one."""
+    """A failure of the server rather than of the request: no answer, or a 5xx. Anything
+    else (a 422 refusing the values, a 404, a refused token, an answer of the wrong shape)
+    is the run's or the caller's, and is raised or reported, never retried elsewhere."""
     if isinstance(exc, (ServerUnreachable, RequestTimeout)):
         return True
-    if isinstance(exc, (AuthError, NotFound)):
-        return False
-    if isinstance(exc, HTTPStatusError):
-        return exc.status >= 500
-    return isinstance(exc, ServerError) and not isinstance(exc, HTTPStatusError)
+    return isinstance(exc, HTTPStatusError) and exc.status >= 500
 
 
 class Health:
@@ -34,6 +32,9 @@ class Health:
 
     def __init__(self) -> None:
         self.misses = 0  # requests in a row without an answer
+        # enqueues in a row without an answer: other requests answering does not reset these,
+        # so a server that answers reads but never takes a run fails too
+        self.lost_enqueues = 0
         self.failed = False  # declared failed: its runs moved, never used again this batch
         self.last_error: BaseException | None = None
 
@@ -46,13 +47,18 @@ class Health:
         if not self.failed:
             self.misses = 0
 
-    def missed(self, exc: BaseException) -> bool:
+    def enqueued(self) -> None:
+        self.lost_enqueues = 0
+        self.answered()
+
+    def missed(self, exc: BaseException, *, enqueue: bool = False) -> bool:
         """Count a request without an answer; True when this makes the server failed."""
         self.last_error = exc
         if self.failed:
             return False
         self.misses += 1
-        if self.misses >= MISSES_TO_FAIL:
+        self.lost_enqueues += enqueue
+        if self.misses >= MISSES_TO_FAIL or self.lost_enqueues >= MISSES_TO_FAIL:
             self.failed = True
             return True
         return False

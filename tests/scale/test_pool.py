@@ -14,7 +14,14 @@ import pytest
 from PIL import Image
 
 from ivk_codegen.cli import main as codegen
-from ivk_runtime import AsyncInvokeAIPool, InvokeAIPool, ProgressEvent, UnrunnableWorkflow
+from ivk_runtime import (
+    AsyncInvokeAIPool,
+    EnqueueValidationError,
+    InvokeAIPool,
+    PoolFailed,
+    ProgressEvent,
+    UnrunnableWorkflow,
+)
 
 from pool_support import assert_own_sizes, blur, items_since, last_item_id, load_module, queue_total
 
@@ -172,3 +179,24 @@ def test_a_queue_busy_with_others_work_gets_no_run_while_another_is_shorter(
             other.wait(submitted.item_ids, timeout=120)
     assert_own_sizes(params, results)
     assert [r.server for r in results] == [second_invokeai_url] * 2
+
+
+def test_a_run_the_server_refuses_is_named_and_the_others_finish(
+    invokeai_url: str, second_invokeai_url: str
+) -> None:
+    """A value set the server refuses (422) is not sent to another server (it would refuse
+    it too): the batch's other runs finish, then PoolFailed names it."""
+    good = blur.BlurImage(width=24, height=16).to_values()
+    bad = {**good, 0: "wide"}  # past the generated class: only the server can refuse it
+    with InvokeAIPool([invokeai_url, second_invokeai_url]) as pool:
+        with pytest.raises(PoolFailed, match="runs were refused") as refused:
+            pool.run_many(
+                blur.BlurImage.workflow(), [good, bad, good],
+                attribute_names=blur.BlurImage.attribute_names(), timeout=60,
+            )  # fmt: skip
+    fates, results = refused.value.fates, refused.value.results
+    assert fates[1].startswith("refused: ") and "width" in fates[1]
+    assert fates[0].startswith("completed on ") and fates[2].startswith("completed on ")
+    assert results[1] is None
+    assert all(isinstance(r, list) and r[0].images[0].width == 24 for r in (results[0], results[2]))
+    assert any(isinstance(e, EnqueueValidationError) for e in refused.value.errors)

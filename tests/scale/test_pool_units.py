@@ -10,7 +10,15 @@ import pytest
 
 from ivk_runtime import AsyncInvokeAIPool, InvokeAIPool
 from ivk_runtime.client.results import Placement
-from ivk_runtime.errors import HTTPStatusError, NotFound, RequestTimeout, ServerUnreachable
+from ivk_runtime.errors import (
+    EnqueueProblem,
+    EnqueueValidationError,
+    HTTPStatusError,
+    NotFound,
+    RequestTimeout,
+    ServerUnreachable,
+    UnexpectedAnswer,
+)
 from ivk_runtime.pool.choose import Load, pick
 from ivk_runtime.pool.health import MISSES_TO_FAIL, Health, is_miss
 from ivk_runtime.pool.runs import Runs
@@ -48,6 +56,15 @@ def test_a_server_fails_after_misses_in_a_row_and_one_answer_resets() -> None:
     assert health.failed
 
 
+def test_a_server_that_answers_reads_but_loses_every_enqueue_fails_too() -> None:
+    health = Health()
+    lost = HTTPStatusError("POST", "http://x", 503, "")
+    for _ in range(MISSES_TO_FAIL - 1):
+        assert not health.missed(lost, enqueue=True)
+        health.answered()  # its queue status answers between the enqueues
+    assert health.missed(lost, enqueue=True) and health.failed
+
+
 def test_what_counts_as_a_miss() -> None:
     assert is_miss(ServerUnreachable("http://x", "refused"))
     assert is_miss(RequestTimeout("GET", "http://x", 5.0))
@@ -55,6 +72,8 @@ def test_what_counts_as_a_miss() -> None:
     assert not is_miss(HTTPStatusError("POST", "http://x", 422, ""))
     assert not is_miss(NotFound("queue item", "3", "GET", "http://x", 404, ""))
     assert not is_miss(ValueError("x"))
+    assert not is_miss(EnqueueValidationError([EnqueueProblem("width: not an integer")]))
+    assert not is_miss(UnexpectedAnswer("GET /x", "a mapping", []))
 
 
 def test_each_runs_fate_is_named() -> None:

@@ -364,14 +364,13 @@ class AsyncInvokeAIClient:
         submission = await self.enqueue(
             workflow, values_list, attribute_names=attribute_names, expects=expects
         )
-        remaining = None if timeout is None else max(0.0, timeout - (time.monotonic() - start))
         # Subscribed before enqueueing: every event of these items is seen, so results can be
         # built from them (no final fetch) where the graph allows.
         expected = {i: event_nodes(plan.graph) for plan, ids in submission.plans for i in ids}
         try:
             with progress_callback(progress, len(submission.item_ids)) as callback:
                 results = await self._wait_items(
-                    submission.item_ids, remaining, callback, generation, expected, submission
+                    submission.item_ids, timeout, callback, generation, expected, submission, start
                 )
         except IvkError as lost:  # the runs are on the queue: the error says which
             raise lost.on_queue(submission.batch_ids, submission.item_ids)
@@ -391,11 +390,13 @@ class AsyncInvokeAIClient:
         generation: int | None,
         expected: Mapping[int, frozenset[str] | None] | None = None,
         submission: Submission | None = None,
+        start: float | None = None,
     ) -> list[RunResult]:
-        """``submission``: what the caller enqueued (else the remembered one of each item)."""
+        """``submission``: what the caller enqueued (else the remembered one of each item);
+        ``start``: when the ``timeout`` began (a run's: before its enqueue)."""
         waiter = Waiter(
             item_ids,
-            now=time.monotonic(),
+            now=time.monotonic() if start is None else start,
             timeout=timeout,
             generation=generation,
             expected=expected,

@@ -53,7 +53,11 @@ def _main(cls: type[GeneratedWorkflow], argv: Sequence[str] | None, prog: str | 
     if args.mcp:
         from .mcp_tool import serve_stdio  # the mcp SDK loads only here
 
-        serve_stdio(cls, url=args.server, token=args.token, timeout=args.timeout)
+        try:
+            serve_stdio(cls, url=args.server, token=args.token, timeout=args.timeout)
+        except ImportError as exc:  # the optional extra is missing: say how to get it
+            print(f"{parser.prog}: error: {exc}", file=sys.stderr)
+            return USAGE
         return OK
     try:
         params = _params(cls, options, args)

@@ -276,3 +276,18 @@ def test_a_schema_object_input_reaches_the_node_as_the_schema_shapes_it(
         {"model": {"key": "k-1", "hash": "blake3:ab", "name": "some lora", "base": "sdxl", "type": "lora"},
          "weight": 0.25}
     ]  # fmt: skip
+
+
+def test_a_run_past_its_timeout_says_the_timeout_given_and_can_be_waited_for_again(
+    generated: dict[str, ModuleType], invokeai_url: str
+) -> None:
+    from ivk_runtime import RunTimeout
+
+    params = generated["blur_image"].BlurImage(width=512, height=512, blur_radius=30.0)
+    with InvokeAIClient(invokeai_url) as client, pytest.raises(RunTimeout) as late:
+        params.run(client, timeout=0.05)
+    # the timeout given, not what was left of it after the enqueue
+    assert late.value.timeout == 0.05 and "within 0.05 s" in str(late.value)
+    with InvokeAIClient(invokeai_url) as client:
+        (result,) = client.wait(list(late.value.item_ids), timeout=300)
+    assert result.status == "completed"

@@ -13,6 +13,7 @@ from ivk_runtime.graph.schema_index import SchemaIndex
 from ivk_runtime.workflow.jsoncopy import MAX_DEPTH
 
 from .json_input import BadJson, parse_json
+from .library_source import public_url
 
 __all__ = ["SchemaSource", "bundled_schema_name", "load_schema", "untrusted_index"]
 
@@ -43,6 +44,7 @@ def load_schema(
 
         base = server.rstrip("/")
         url = base + "/openapi.json"
+        shown = public_url(base)  # errors name the server without its user:password@
         token = token or os.environ.get("INVOKEAI_TOKEN") or None
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         try:
@@ -53,17 +55,17 @@ def load_schema(
             answer = httpx.get(base + "/api/v1/app/version", timeout=30.0, headers=headers)
             about = parse_json(answer.content, "the app's version")
         except BadJson as exc:
-            raise SchemaError(f"cannot read the version from {base}/api/v1/app/version: {exc}") from exc
+            raise SchemaError(f"cannot read the version from {shown}/api/v1/app/version: {exc}") from exc
         except httpx.HTTPStatusError as exc:
             status = exc.response.status_code
             hint = (" (a multi-user server: pass --token or set INVOKEAI_TOKEN)" if status in (401, 403) and not token
                     else " (the token was refused)" if status in (401, 403) else "")  # fmt: skip
-            raise SchemaError(f"cannot read the schema from {url}: it answered {status}{hint}") from exc
+            raise SchemaError(f"cannot read the schema from {shown}/openapi.json: it answered {status}{hint}") from exc
         except (httpx.HTTPError, ValueError) as exc:
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise SchemaError(f"cannot read the schema from {url}: {reason}") from exc
+            raise SchemaError(f"cannot read the schema from {shown}/openapi.json: {reason}") from exc
         version = about.get("version") if isinstance(about, dict) else None
-        index = untrusted_index(body, url)
+        index = untrusted_index(body, shown + "/openapi.json")
         label = f"InvokeAI {version if isinstance(version, str) and version else '?'} (from --server)"
         return SchemaSource(index, label, False)
     if schema_file:

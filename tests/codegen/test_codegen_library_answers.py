@@ -192,3 +192,18 @@ def test_the_header_is_read_back_exactly_and_only_from_the_header() -> None:
 )
 def test_credentials_are_never_recorded(given: str, kept: str) -> None:
     assert public_url(given) == kept
+
+
+def test_a_schema_error_names_the_server_without_its_password() -> None:
+    import socket
+
+    from ivk_codegen.schema_source import load_schema
+    from ivk_runtime.errors import SchemaError
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(SchemaError) as refused:
+        load_schema(server=f"http://ann:s3cret@127.0.0.1:{port}/")
+    assert f"http://127.0.0.1:{port}/openapi.json" in str(refused.value)
+    assert "s3cret" not in str(refused.value) and "ann" not in str(refused.value)

@@ -133,15 +133,23 @@ class PoolBatch:
         if all(self.members[i].load.ours >= self.per_server for i in readable):
             return  # no room anywhere: no status to read until one of ours finishes
         answers = each([self.members[i].takes_runs for i in readable])
-        open_ = set()
+        open_, paused = set(), set()
         for index, count in zip(readable, answers):
             if isinstance(count, Exception):
+                if not is_miss(count):
+                    raise self._failed(f"{self.urls[index]} answered with an error", [count])
                 self._missed(index, count)
                 continue
             self.health[index].answered()
-            if count is not None:  # None: its processor is paused
+            if count is None:  # its processor is paused
+                paused.add(index)
+            else:
                 self.members[index].load.read(count)
                 open_.add(index)
+        live = [i for i, h in enumerate(self.health) if not h.failed]
+        if paused and len(paused) == len(live) and not any(r.in_flight for r in self.runs.all):
+            # every server answers, none takes a run, none of ours runs: it would wait forever
+            raise self._failed("the queue of every server of the pool is paused (queue.resume())")
         chosen: dict[int, list[Run]] = {}
         loads = [m.load if i in open_ else None for i, m in enumerate(self.members)]
         while self.runs.waiting:

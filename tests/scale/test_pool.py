@@ -200,3 +200,15 @@ def test_a_run_the_server_refuses_is_named_and_the_others_finish(
     assert results[1] is None
     assert all(isinstance(r, list) and r[0].images[0].width == 24 for r in (results[0], results[2]))
     assert any(isinstance(e, EnqueueValidationError) for e in refused.value.errors)
+
+
+def test_every_queue_paused_is_an_error_not_a_wait(invokeai_url: str) -> None:
+    from ivk_runtime import InvokeAIClient
+
+    with InvokeAIClient(invokeai_url) as direct:
+        direct.queue.pause()
+        try:
+            with InvokeAIPool([invokeai_url]) as pool, pytest.raises(PoolFailed, match="paused"):
+                blur.BlurImage(width=16).run(pool, timeout=60)
+        finally:
+            direct.queue.resume()

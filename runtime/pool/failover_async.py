@@ -25,6 +25,7 @@ __all__ = ["AsyncFailover"]
 
 RETRY_EVERY = 2.0  # seconds between attempts to cancel a failed server's leftovers
 ENDED = ("canceled", "completed", "failed")
+RUNNING = ("in_progress", "waiting")
 
 Update = Callable[[Run, Mapping[int, dict[str, Any]]], None]
 
@@ -50,11 +51,23 @@ class AsyncFailover:
 
     async def move_off(self, index: int, update: Update) -> None:
         """Send a failed server's unfinished runs to the others (each canceled there first
-        where it still answers; a run that finished there after all keeps its result)."""
+        where it still answers; a run that finished there after all keeps its result). While
+        it answers, a run it is executing is waited for (this is called again each round)."""
         member = self.members[index]
         why = f"{member.url} stopped answering ({self.health[index].last_error})"
+        runs = self.runs.on(index)
+        try:
+            seen: Mapping[int, dict[str, Any]] | None = await member.items(
+                [i for r in runs if not r.uncertain for i in r.item_ids]
+            )
+        except IvkError:
+            seen = None
         unconfirmed = []
-        for run in self.runs.on(index):
+        for run in runs:
+            if seen is not None and not run.uncertain:
+                update(run, seen)
+                if run.settled or any(s in RUNNING for s in run.statuses.values()):
+                    continue  # finished there, or running there: its result is awaited
             after: dict[int, str] | None
             try:
                 if run.uncertain and not await member.unrun(run.batch_ids):

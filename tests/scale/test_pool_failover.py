@@ -11,13 +11,16 @@ import signal
 import socket
 import sys
 import tempfile
+import time
 import urllib.parse
+import warnings
 from types import ModuleType
 
 import pytest
 
 from ivk_runtime import InvokeAIClient, InvokeAIPool, PoolFailed, ProgressEvent
 from ivk_runtime.errors import PoolWarning
+from ivk_runtime.pool.health import MISSES_TO_FAIL
 
 from pool_support import assert_own_sizes, blur, items_since, last_item_id
 
@@ -183,3 +186,52 @@ def test_a_server_that_hangs_mid_batch_its_leftovers_are_accounted_for(
             assert f"had run" in text and f"item {item})" in text
     ran_here = {r.item_id for r in results if r.server == invokeai_url}
     assert items_since(invokeai_url, before[invokeai_url]) == dict.fromkeys(ran_here, "completed")
+
+
+def test_a_server_failing_for_a_while_keeps_what_it_finished_and_hands_on_the_rest(
+    invokeai_url: str, second_invokeai_url: str
+) -> None:
+    """The second server answers 503 to the pool's looks at its items until it counts as
+    failed, then answers again: the run it finished stands (not run twice), the one still
+    pending there is canceled (confirmed, so no warning) and runs on the first server."""
+    proxy = FaultProxy(second_invokeai_url)
+    before = last_item_id(second_invokeai_url)
+    failing = {"enqueued": 0, "left": 0}
+
+    def rule(method: str, path: str) -> Fault | None:
+        if method == "POST" and path.endswith("/enqueue_batch"):
+            failing["enqueued"] += 1
+            if failing["enqueued"] == 2:  # the second run stays pending; reads fail a while
+                with InvokeAIClient(second_invokeai_url) as direct:
+                    started = time.monotonic()  # the first has started (it finishes there)
+                    while direct.queue.status().counts.pending and time.monotonic() - started < 10:
+                        time.sleep(0.05)
+                    direct.queue.pause()
+                failing["left"] = 4 * MISSES_TO_FAIL  # each look is tried 4 times
+        elif method == "GET" and "/i/" in path and failing["left"] > 0:
+            failing["left"] -= 1
+            return Fault(status=503)
+        return None
+
+    proxy.rule = rule
+    params = [blur.BlurImage(width=16 + 8 * i, height=24 + 4 * i) for i in range(4)]
+    try:
+        with InvokeAIPool([invokeai_url, proxy.url]) as pool, warnings.catch_warnings():
+            warnings.simplefilter("error", PoolWarning)  # every cancel confirmed: no warning
+            results = blur.BlurImage.run_many(pool, params, timeout=120)
+    finally:
+        with InvokeAIClient(second_invokeai_url) as direct:
+            direct.queue.resume()
+        proxy.close()
+    assert failing["enqueued"] == 2 and failing["left"] == 0
+    assert_own_sizes(params, results)
+    stayed = [r for r in results if r.server == proxy.url]
+    moved = [r for r in results if r.moved_from]
+    assert len(stayed) == 1 and not stayed[0].moved_from  # finished there: its result stands
+    assert len(moved) == 1 and moved[0].server == invokeai_url
+    [placed] = moved[0].moved_from
+    assert placed.server == proxy.url and "not canceled" not in placed.why
+    assert items_since(second_invokeai_url, before) == {
+        stayed[0].item_id: "completed",
+        placed.item_id: "canceled",
+    }

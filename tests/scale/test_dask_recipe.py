@@ -67,7 +67,7 @@ def test_a_local_cluster_fans_runs_out_over_two_servers(
             threads_per_worker=1,
             processes=True,
             host="127.0.0.1",
-            dashboard_address=None,
+            dashboard_address="127.0.0.1:0",  # its HTTP server on loopback, any free port
         ) as cluster,
         Client(cluster) as dask,
     ):

@@ -4,6 +4,7 @@ error naming each run's fate)."""
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import os
 import pathlib
@@ -18,7 +19,7 @@ from types import ModuleType
 
 import pytest
 
-from ivk_runtime import InvokeAIClient, InvokeAIPool, PoolFailed, ProgressEvent
+from ivk_runtime import AsyncInvokeAIPool, InvokeAIClient, InvokeAIPool, PoolFailed, ProgressEvent
 from ivk_runtime.errors import PoolWarning
 from ivk_runtime.pool.health import MISSES_TO_FAIL
 
@@ -100,7 +101,8 @@ def test_a_server_down_from_the_start_is_left_out_with_a_warning(invokeai_url: s
     assert {r.server for r in results} == {invokeai_url}
 
 
-def test_every_server_gone_names_each_runs_fate(invokeai_url: str) -> None:
+@pytest.mark.parametrize("flavour", ["sync", "async"])
+def test_every_server_gone_names_each_runs_fate(invokeai_url: str, flavour: str) -> None:
     proxy = FaultProxy(invokeai_url)
     cut: list[int] = []
 
@@ -110,10 +112,23 @@ def test_every_server_gone_names_each_runs_fate(invokeai_url: str) -> None:
             proxy.close()  # refused from now on, the server behind it runs on
 
     params = [blur.BlurImage(width=16 + 4 * i) for i in range(4)]
+
+    async def arun() -> None:
+        async with AsyncInvokeAIPool([proxy.url], per_server=1) as apool:
+            await blur.BlurImage.arun_many(
+                apool, params, timeout=120, progress=cut_after_first_enqueue
+            )
+
     try:
-        with InvokeAIPool([proxy.url], per_server=1) as pool, pytest.warns(PoolWarning):
+        with pytest.warns(PoolWarning):
             with pytest.raises(PoolFailed, match="every server of the pool failed") as failed:
-                blur.BlurImage.run_many(pool, params, timeout=120, progress=cut_after_first_enqueue)
+                if flavour == "async":
+                    asyncio.run(arun())
+                else:
+                    with InvokeAIPool([proxy.url], per_server=1) as pool:
+                        blur.BlurImage.run_many(
+                            pool, params, timeout=120, progress=cut_after_first_enqueue
+                        )
     finally:
         proxy.close()
     fates = failed.value.fates

@@ -8,7 +8,7 @@ from types import ModuleType
 
 import pytest
 
-from test_dask_recipe import check_results, distinct_params
+from recipe_checks import check_results, distinct_params
 
 pytestmark = pytest.mark.server
 

@@ -41,3 +41,9 @@ def run_workflow(params: GeneratedWorkflow, timeout: float = 300) -> dict[str, A
     plugin = get_worker().plugins[InvokeAIServers.name]
     assert isinstance(plugin, InvokeAIServers) and plugin.pool is not None
     return summarize(params, params.run(plugin.pool, timeout=timeout))
+
+
+def run_from_data(cls: type[GeneratedWorkflow], data: dict[str, Any]) -> dict[str, Any]:
+    """The same from JSON data (a message, a data frame's row): ``cls.from_dict`` validates it
+    on the worker as strictly as the constructor would."""
+    return run_workflow(cls.from_dict(data))

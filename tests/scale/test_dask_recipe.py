@@ -1,8 +1,10 @@
 """The Dask recipe on two real servers: a LocalCluster of two worker processes runs generated
-dataclass instances (pickled) and gives back JSON-safe results, each for its own inputs."""
+dataclass instances (pickled, or as to_dict data) and gives back JSON-safe results, each for
+its own inputs."""
 
 from __future__ import annotations
 
+import json
 from types import ModuleType
 
 import pytest
@@ -19,7 +21,7 @@ def test_a_local_cluster_fans_runs_out_over_two_servers(
 ) -> None:
     from distributed import Client, LocalCluster
 
-    from dask_recipe import InvokeAIServers, run_workflow
+    from dask_recipe import InvokeAIServers, run_from_data, run_workflow
 
     urls = [invokeai_url, second_invokeai_url]
     params = distinct_params(blur_module, RUNS)
@@ -36,4 +38,9 @@ def test_a_local_cluster_fans_runs_out_over_two_servers(
         dask.register_plugin(InvokeAIServers(urls))
         futures = dask.map(run_workflow, params, pure=False)
         results = dask.gather(futures)
+        # the same runs handed over as JSON data (to_dict), rebuilt on the workers
+        data = [json.loads(json.dumps(p.to_dict())) for p in params[: RUNS // 2]]
+        cls = type(params[0])
+        from_data = dask.gather(dask.map(run_from_data, [cls] * len(data), data, pure=False))
     check_results(params, results, urls)
+    check_results(params[: RUNS // 2], from_data, urls)

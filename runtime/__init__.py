@@ -21,29 +21,24 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from .client.async_client import AsyncInvokeAIClient
-    from .client.sync_client import InvokeAIClient
-    from .errors import (
-        AuthError,
-        EnqueueValidationError,
-        IvkError,
-        PoolFailed as PoolFailed,
-        RunCanceled,
-        RunFailed,
-        RunTimeout,
-        ServerError,
-        ServerUnreachable,
-        UnrunnableWorkflow,
-        WorkflowError,
-    )
-    from .events.waiter import ProgressEvent
-    from .pool.pool_async import AsyncInvokeAIPool as AsyncInvokeAIPool  # "as": exported to mypy
+if TYPE_CHECKING:  # "X as X": names a strict mypy sees as exported (__all__ is computed)
+    from .client.async_client import AsyncInvokeAIClient as AsyncInvokeAIClient
+    from .client.display import agallery as agallery, gallery as gallery
+    from .client.results import OutputImage as OutputImage, OutputVideo as OutputVideo
+    from .client.results import RunResult as RunResult
+    from .client.sync_client import InvokeAIClient as InvokeAIClient
+    from .client.values import BoardValue as BoardValue, Color as Color, ImageRef as ImageRef
+    from .client.values import ImageValue as ImageValue, ModelRef as ModelRef
+    from .errors import AuthError as AuthError, EnqueueValidationError as EnqueueValidationError
+    from .errors import IvkError as IvkError, PoolFailed as PoolFailed, RunCanceled as RunCanceled
+    from .errors import RunFailed as RunFailed, RunTimeout as RunTimeout, ServerError as ServerError
+    from .errors import ServerUnreachable as ServerUnreachable
+    from .errors import UnrunnableWorkflow as UnrunnableWorkflow, WorkflowError as WorkflowError
+    from .events.waiter import ProgressEvent as ProgressEvent
+    from .pool.pool_async import AsyncInvokeAIPool as AsyncInvokeAIPool
     from .pool.pool_sync import InvokeAIPool as InvokeAIPool
-    from .client.display import agallery, gallery
-    from .client.results import OutputImage, OutputVideo, RunResult
-    from .client.values import BoardValue, Color, ImageRef, ImageValue, ModelRef
-    from .workflow import FormInput, Workflow, load_workflow, parse_workflow
+    from .workflow import FormInput as FormInput, Workflow as Workflow
+    from .workflow import load_workflow as load_workflow, parse_workflow as parse_workflow
 
 _WHERE = {
     "InvokeAIClient": "client.sync_client",

@@ -126,9 +126,7 @@ class AsyncInvokeAIClient:
             self._repos = (WorkflowRepository(self), BoardRepository(self))
         return self._repos
 
-    # --- plumbing ---
-
-    async def _json(self, call: Call) -> Any:
+    async def _json(self, call: Call) -> Any:  # plumbing
         return await self._conn.json(call)
 
     # --- server, boards, images, models ---

@@ -127,9 +127,7 @@ class InvokeAIClient:
             self._repos = (WorkflowRepository(self), BoardRepository(self))
         return self._repos
 
-    # --- plumbing ---
-
-    def _json(self, call: Call) -> Any:
+    def _json(self, call: Call) -> Any:  # plumbing
         return self._conn.json(call)
 
     # --- server, boards, images, models ---

@@ -16,6 +16,7 @@ from sdxl_text_to_image import SdxlTextToImage
 from wan_text_to_video import TextToVideoWan22Lightning
 from PIL import Image
 
+from ivk_runtime import InvokeAIClient, RunFailed, RunResult  # the package's own exports
 from ivk_runtime.values import Color, ImageRef, ModelRef
 
 MODEL = ModelRef(key="k1", hash="blake3:00", name="Some model", base="flux", type="main")
@@ -69,3 +70,12 @@ wan = TextToVideoWan22Lightning(
 wan.cfg_low_noise = None  # nullable and bounded
 wan.cfg_low_noise = 2.0
 wan.frames = 33
+
+
+def first_image_name(client: InvokeAIClient) -> str | None:
+    """The names ``ivk_runtime`` exports are typed (a strict mypy sees them as exported)."""
+    try:
+        result: RunResult = BlurImage().run(client)
+    except RunFailed as failed:
+        return failed.error_message
+    return result.images[0].image_name if result.images else None

@@ -23,7 +23,7 @@ HERE = Path(__file__).resolve().parent
 MODULE = "scale_blur_image"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # PYTHONPATH and sys.path as they were after each module
 def blur_module(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
     folder = tmp_path_factory.mktemp("scale_modules")
     shutil.copy(REPO / "generated_examples" / "blur_image.py", folder / f"{MODULE}.py")
@@ -40,3 +40,4 @@ def blur_module(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType
             os.environ["PYTHONPATH"] = before
         for path in (str(folder), str(HERE)):
             sys.path.remove(path)
+        sys.modules.pop(MODULE, None)  # the next module's copy is imported afresh

@@ -142,14 +142,20 @@ def test_server_names_stay_names_and_files_stay_files(resize: type, collection: 
 
 
 def test_from_dict_refuses_what_is_not_a_png(resize: type) -> None:
-    with pytest.raises(ValueError, match="input_image: png_base64 is not base64"):
-        resize.from_dict({"input_image": {"png_base64": "not base64!"}})
+    # a ValidationError located at the attribute, as pydantic reports any other bad value
     jpeg = io.BytesIO()
     _picture().save(jpeg, format="JPEG")
-    with pytest.raises(ValueError, match="does not hold a PNG"):
-        resize.from_dict(
-            {"input_image": {"png_base64": base64.b64encode(jpeg.getvalue()).decode()}}
-        )
+    for value, said in [
+        ("not base64!", "png_base64 is not base64"),
+        (12, "png_base64 must be a string of base64, not int"),
+        (base64.b64encode(jpeg.getvalue()).decode(), "png_base64 does not hold a PNG image"),
+    ]:
+        with pytest.raises(ValidationError) as caught:
+            resize.from_dict({"input_image": {"png_base64": value}})
+        (error,) = caught.value.errors()
+        assert error["loc"] == ("input_image",) and error["msg"].startswith(said), error
+        assert error["input"] == {"png_base64": value}
+        assert "BytesIO" not in str(caught.value)
 
 
 def test_instances_with_a_pil_image_pickle(resize: type) -> None:

@@ -10,7 +10,8 @@ import pathlib
 import textwrap
 from typing import Any, TypeVar
 
-from pydantic import TypeAdapter
+from pydantic import TypeAdapter, ValidationError
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from .pil_images import from_png_json, is_pil_image, is_png_json, pil_images_in, png_json
 
@@ -88,12 +89,21 @@ def from_dict(cls: type[_W], data: Any) -> _W:
     (a JSON object stands for a model; "5" is still no int)."""
     if not isinstance(data, dict):
         raise TypeError(f"{cls.__name__}.from_dict takes a dict, not {type(data).__name__}")
-    plain, kept = dict(data), {}
+    plain, kept, bad = dict(data), {}, []
     for spec in cls.input_specs():  # type: ignore[attr-defined]
         if spec.kind in _FILE_KINDS and spec.attribute in plain:
-            plain[spec.attribute], found = _unmark(plain[spec.attribute], spec.attribute)
+            try:
+                plain[spec.attribute], found = _unmark(plain[spec.attribute], (spec.attribute,))
+            except PydanticCustomError as exc:  # an inline image that is not one
+                context = dict(exc.context or {})  # the element's place, and the element
+                loc, value = context.pop("loc"), context.pop("value")
+                error = PydanticCustomError(exc.type, exc.message_template, context)
+                bad.append(InitErrorDetails(type=error, loc=loc, input=value))
+                continue
             if found is not None:
                 kept[spec.attribute] = found
+    if bad:  # as pydantic reports every other bad value
+        raise ValidationError.from_exception_data(cls.__name__, bad)
     obj: _W = TypeAdapter(cls).validate_json(json.dumps(plain))
     for attribute, found in kept.items():  # validated again: as the constructor takes them
         setattr(obj, attribute, _merge(found, getattr(obj, attribute)))
@@ -107,19 +117,24 @@ class _Validated:
 _VALIDATED = _Validated()
 
 
-def _unmark(value: Any, where: str) -> tuple[Any, Any]:
+def _unmark(value: Any, loc: tuple[str | int, ...]) -> tuple[Any, Any]:
     """(what JSON validation is given, what the attribute is set to afterwards, or None).
 
     ``{"path": p}`` is a local file (a Path); ``{"png_base64": ...}`` a PIL image; a bare
-    string a server image name, kept a str (JSON validation would make it a Path)."""
+    string a server image name, kept a str (JSON validation would make it a Path). A bad
+    inline image raises PydanticCustomError, its context's "loc" locating it."""
     if isinstance(value, dict) and set(value) == {"path"} and isinstance(value["path"], str):
         return value["path"], pathlib.Path(value["path"])
     if is_png_json(value):
-        return "<PIL image>", from_png_json(value, where)
+        try:
+            return "<PIL image>", from_png_json(value, ".".join(map(str, loc)))
+        except PydanticCustomError as exc:
+            context = {**(exc.context or {}), "loc": loc, "value": value}
+            raise PydanticCustomError(exc.type, exc.message_template, context) from None
     if isinstance(value, str):
         return value, value
     if isinstance(value, list):
-        pairs = [_unmark(v, where) for v in value]
+        pairs = [_unmark(v, (*loc, i)) for i, v in enumerate(value)]
         if any(found is not None for _, found in pairs):
             kept = [_VALIDATED if found is None else found for _, found in pairs]
             return [p for p, _ in pairs], kept

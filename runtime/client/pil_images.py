@@ -67,18 +67,26 @@ def is_png_json(value: object) -> bool:
 
 
 def from_png_json(value: Mapping[str, Any], where: str) -> Any:
-    """The PIL image ``png_json`` wrote (``where`` names the attribute in errors)."""
+    """The PIL image ``png_json`` wrote (``where`` names the attribute in the ImportError).
+    A bad value raises PydanticCustomError (a ValueError), which ``from_dict`` reports in a
+    ValidationError located at the attribute."""
+    from pydantic_core import PydanticCustomError
+
     data = value.get("png_base64")
     if not isinstance(data, str):
-        raise TypeError(
-            f"{where}: png_base64 must be a string of base64, not {type(data).__name__}"
+        raise PydanticCustomError(
+            "png_base64",
+            "png_base64 must be a string of base64, not {kind}",
+            {"kind": type(data).__name__},
         )
     try:
         raw = base64.b64decode(data, validate=True)
     except binascii.Error as exc:
-        raise ValueError(f"{where}: png_base64 is not base64 ({exc})") from None
+        raise PydanticCustomError(
+            "png_base64", "png_base64 is not base64 ({reason})", {"reason": str(exc)}
+        ) from None
     try:
-        from PIL import Image
+        from PIL import Image, UnidentifiedImageError
     except ImportError as exc:
         raise ImportError(
             f"{where} holds a PIL image: reading it needs Pillow (pip install 'ivk-codegen[images]')"
@@ -87,8 +95,12 @@ def from_png_json(value: Mapping[str, Any], where: str) -> Any:
         with Image.open(io.BytesIO(raw), formats=["PNG"]) as opened:
             opened.load()
             return opened.copy()  # a plain Image, detached from the buffer
-    except (OSError, SyntaxError) as exc:  # Pillow's errors for bytes that are not a PNG
-        raise ValueError(f"{where}: png_base64 does not hold a PNG image ({exc})") from None
+    except UnidentifiedImageError:  # its text holds the buffer's repr: not said
+        raise PydanticCustomError("png_base64", "png_base64 does not hold a PNG image") from None
+    except (OSError, SyntaxError) as exc:  # Pillow's errors for a broken PNG
+        raise PydanticCustomError(
+            "png_base64", "png_base64 does not hold a readable PNG ({reason})", {"reason": str(exc)}
+        ) from None
 
 
 def pil_images_in(values_list: Sequence[Mapping[int, Any]]) -> list[Any]:

@@ -34,11 +34,9 @@ def error_result(text: str) -> types.CallToolResult:
 
 def invalid_arguments(tool: str, exc: ValidationError) -> types.CallToolResult:
     """One line per wrong attribute, as pydantic says what is wrong with it."""
-    lines = []
-    for err in exc.errors(include_url=False):
-        where = ".".join(str(part) for part in err.get("loc", ())) or "arguments"
-        got = f" (got {err['input']!r})" if "input" in err and err.get("type") != "missing" else ""
-        lines.append(f"- {where}: {err.get('msg', 'invalid')}{got}")
+    from .argument_errors import argument_errors
+
+    lines = argument_errors(exc)
     return error_result(f"Invalid arguments for {tool}:\n" + "\n".join(lines))
 
 
@@ -59,18 +57,19 @@ def last_nodes(workflow_data: Mapping[str, Any]) -> dict[str, str]:
 
 
 async def run_content(
-    tool: str, result: RunResult, base_url: str, last: Mapping[str, str]
+    tool: str, results: Sequence[RunResult], base_url: str, last: Mapping[str, str]
 ) -> types.CallToolResult:
-    """The images' bytes are fetched from the server here (full resolution). ``last``: the
-    workflow's last nodes (``last_nodes``), whose other outputs are listed too."""
+    """Every queue item's images (a workflow with batch nodes makes several items), their bytes
+    fetched from the server here (full resolution). ``last``: the workflow's last nodes
+    (``last_nodes``), whose other outputs are listed too."""
     blocks: list[types.ContentBlock] = []
-    for image in result.images:
+    for image in (image for result in results for image in result.images):
         data = await image.abytes()
         blocks.append(
             types.ImageContent(data=base64.b64encode(data).decode("ascii"), mime_type=_mime(data))
         )
-    blocks.insert(0, types.TextContent(text=_listing(tool, result, last)))
-    for video in result.videos:
+    blocks.insert(0, types.TextContent(text=_listing(tool, results, last)))
+    for video in (video for result in results for video in result.videos):
         blocks.append(
             types.ResourceLink(
                 uri=f"{base_url}/api/v1/videos/i/{quote(video.video_name, safe='')}/full",
@@ -91,10 +90,24 @@ def _mime(data: bytes) -> str:
     return "application/octet-stream"
 
 
-def _listing(tool: str, result: RunResult, last: Mapping[str, str]) -> str:
+def _listing(tool: str, results: Sequence[RunResult], last: Mapping[str, str]) -> str:
+    if len(results) == 1:
+        return "\n".join(_item_lines(f"{tool}: queue item", results[0], last))
+    images = [i for r in results for i in r.images]
+    videos = [v for r in results for v in r.videos]
+    batches = ", ".join(dict.fromkeys(str(r.batch_id) for r in results))
+    lines = [
+        f"{tool}: batch {batches}: {len(results)} queue items made {_count(images, 'image')} and {_count(videos, 'video')}."
+    ]
+    for result in results:
+        lines += _item_lines("queue item", result, last)
+    return "\n".join(lines)
+
+
+def _item_lines(heading: str, result: RunResult, last: Mapping[str, str]) -> list[str]:
     images, videos, labels = result.images, result.videos, result.node_labels
     lines = [
-        f"{tool}: queue item {result.item_id} made {_count(images, 'image')} and {_count(videos, 'video')}."
+        f"{heading} {result.item_id} made {_count(images, 'image')} and {_count(videos, 'video')}."
     ]
     for image in images:
         size = f", {image.width}x{image.height}" if image.width and image.height else ""
@@ -113,7 +126,7 @@ def _listing(tool: str, result: RunResult, last: Mapping[str, str]) -> str:
             values = {k: v for k, v in fields.items() if k not in ("type", "output_meta")}
             said = ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in values.items())
             lines.append(f"- node {node} returned {said or 'nothing'}")
-    return "\n".join(lines)
+    return lines
 
 
 def _origin(output: OutputImage | OutputVideo, labels: Mapping[str, str]) -> str:

@@ -126,8 +126,8 @@ class _WorkflowTool:
             return invalid_arguments(self.name, exc)
         try:
             client = self._connect()
-            result = await self._run(ctx, values, client)
-            return await run_content(self.name, result, self._url, self._last_nodes())
+            results = await self._run(ctx, values, client)
+            return await run_content(self.name, results, self._url, self._last_nodes())
         except IvkError as exc:  # InvokeAI's word (RunFailed...), or why it could not be asked
             return error_result(f"{self.name} failed: {exc}")
         except OSError as exc:  # a local input file that cannot be read
@@ -138,9 +138,10 @@ class _WorkflowTool:
 
     async def _run(
         self, ctx: ServerRequestContext[Any], values: GeneratedWorkflow, client: AsyncInvokeAIClient
-    ) -> RunResult:
+    ) -> list[RunResult]:
+        # run_many: a workflow with batch nodes makes several queue items, each a result
         if _progress_token(ctx.params) is None:
-            return await values.arun(client, timeout=self._timeout)
+            return await self.cls.arun_many(client, [values], timeout=self._timeout)
         # The client calls back synchronously; the notifications go out in order from a task
         # beside the run, all sent before the result (the SDK drops them after it).
         import anyio
@@ -170,12 +171,14 @@ class _WorkflowTool:
             group.start_soon(notify)
             with send:
                 try:
-                    result = await values.arun(client, timeout=self._timeout, progress=on_event)
+                    results = await self.cls.arun_many(
+                        client, [values], timeout=self._timeout, progress=on_event
+                    )
                 except Exception as exc:  # raised below, not wrapped in the group's ExceptionGroup
                     failed = exc
         if failed is not None:
             raise failed
-        return result
+        return results
 
     def _last_nodes(self) -> dict[str, str]:
         if self._last is None:

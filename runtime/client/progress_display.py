@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..events.waiter import ProgressFn
+from .terminal_text import printable
 
 if TYPE_CHECKING:
     from ..events import ProgressEvent
@@ -45,12 +46,13 @@ def _bar(runs: int) -> Iterator[ProgressFn | None]:
     if not console.is_terminal:
         yield None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+    # markup off: node names and messages come from the server; "amount": "3/8" runs, "40%" steps
     columns = (
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
-        MofNCompleteColumn(),
+        TextColumn("{task.fields[amount]}", markup=False),
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=console, transient=False) as bar:
@@ -64,6 +66,7 @@ class _Display:
         self._step = bar.add_task("waiting", total=100, amount="", visible=False)
         self._seen: set[int] = set()
         self._ended: dict[int, str] = {}
+        self._failed = 0
 
     def on_event(self, event: ProgressEvent) -> None:
         bar = self._bar
@@ -76,21 +79,21 @@ class _Display:
         if event.kind == "status" and event.status in _ENDED and event.item_id not in self._ended:
             self._ended[event.item_id] = event.status
             if event.status != "completed":
+                self._failed += 1
                 why = f": {event.message}" if event.message else ""
                 bar.console.print(
-                    f"run {event.item_id} {_ENDED[event.status]}{why}",
+                    printable(f"run {event.item_id} {_ENDED[event.status]}{why}"),
                     markup=False,
                     highlight=False,
                 )
-            failed = sum(1 for s in self._ended.values() if s != "completed")
-            label = f"runs ({failed} failed)" if failed else "runs"
+            label = f"runs ({self._failed} failed)" if self._failed else "runs"
             done, total = len(self._ended), bar.tasks[self._runs].total
             bar.update(self._runs, completed=done, description=label, amount=f"{done}/{total:g}")
             if done >= total:
                 bar.update(self._step, visible=False)
         elif event.kind in ("started", "progress"):
             node = event.node_type or event.node_id or "node"
-            text = f"{node}: {event.message}" if event.message else node
+            text = printable(f"{node}: {event.message}" if event.message else node)
             pct = event.percentage
             completed = 100 * pct if pct is not None and pct <= 1 else (pct or 0)
             shown = f"{completed:.0f}%" if pct is not None else ""

@@ -4,8 +4,8 @@
 
 Options come from the class's attributes (see ``options``); values go through ``from_dict``,
 the same strict validation as the constructor. Exit 0: done; 1: a run failed, or the server
-could not be reached or refused the workflow; 2: bad arguments. Files written are printed,
-one a line (``--json``: a JSON document instead).
+could not be reached or refused the workflow; 2: bad arguments; 130: interrupted. Files
+written are printed, one a line (``--json``: a JSON document instead).
 """
 
 from __future__ import annotations
@@ -21,18 +21,24 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from ..errors import IvkError, RunCanceled, RunFailed
+from ..client.terminal_text import printable
+from ..errors import IvkError
+from .batch_run import FAILED, OK, USAGE, run_batch
 from .options import Option, add_options, options_of
 from .runs_file import RunsFileError, read_runs
 
 if TYPE_CHECKING:
     from ..client.generated import GeneratedWorkflow
-    from ..client.results import RunResult
     from ..client.sync_client import InvokeAIClient
 
 __all__ = ["main"]
 
-OK, FAILED, USAGE = 0, 1, 2
+# The tool's own options; an input whose flag is one of these is --input-NAME.
+RESERVED = frozenset(
+    ["-h", "--help", "--server", "--token", "--out", "--runs", "--dry-run", "--json",
+     "--progress", "--no-progress", "--timeout", "--mcp"]
+)  # fmt: skip
+_MCP_TAKES = {"server", "token", "timeout", "mcp", "progress"}
 
 
 def main(
@@ -47,20 +53,15 @@ def main(
 
 
 def _main(cls: type[GeneratedWorkflow], argv: Sequence[str] | None, prog: str | None) -> int:
-    options = options_of(cls)
+    options = options_of(cls, RESERVED)
     parser = _parser(cls, options, prog)
     args = parser.parse_args(argv)  # exits 2 on a malformed command line
     if args.mcp:
-        from .mcp_tool import serve_stdio  # the mcp SDK loads only here
-
-        try:
-            serve_stdio(cls, url=args.server, token=args.token, timeout=args.timeout)
-        except ImportError as exc:  # the optional extra is missing: say how to get it
-            print(f"{parser.prog}: error: {exc}", file=sys.stderr)
-            return USAGE
-        return OK
+        return _serve_mcp(cls, parser, args, options)
     try:
         params = _params(cls, options, args)
+        if not args.dry_run:
+            _check_out(args.out)
     except (RunsFileError, _BadValues) as exc:
         parser.print_usage(sys.stderr)
         print(f"{parser.prog}: error: {exc}", file=sys.stderr)
@@ -71,9 +72,9 @@ def _main(cls: type[GeneratedWorkflow], argv: Sequence[str] | None, prog: str | 
         with InvokeAIClient(args.server, token=args.token) as client:
             if args.dry_run:
                 return _dry_run(cls, client, params)
-            return _run(cls, client, params, args)
+            return run_batch(cls, client, params, args, parser.prog)
     except IvkError as exc:
-        print(f"{parser.prog}: error: {exc}", file=sys.stderr)
+        print(f"{parser.prog}: error: {printable(str(exc))}", file=sys.stderr)
         return FAILED
 
 
@@ -84,12 +85,14 @@ class _BadValues(Exception):
 def _parser(
     cls: type[GeneratedWorkflow], options: list[Option], prog: str | None
 ) -> argparse.ArgumentParser:
-    doc = inspect.cleandoc(cls.__doc__ or cls.__name__)
+    doc = printable(inspect.cleandoc(cls.__doc__ or cls.__name__), newlines=True)
     parser = argparse.ArgumentParser(
         prog=prog or _prog(cls),
         description=doc.split("\n\nEach attribute is one input")[0],  # the rest is for Python
         formatter_class=argparse.RawDescriptionHelpFormatter,  # the workflow's own paragraphs
-        epilog="Exit status: 0 done, 1 a run failed (or the server refused it), 2 bad arguments.",
+        epilog="Exit status: 0 done, 1 a run failed (or the server refused it), 2 bad arguments,"
+        " 130 interrupted (the runs not finished are canceled).",
+        allow_abbrev=False,  # --output must not quietly mean --output-board
     )
     run = parser.add_argument_group("running")
     run.add_argument(
@@ -132,13 +135,15 @@ def _parser(
         help="a progress bar on a terminal (default: on)",
     )
     run.add_argument(
-        "--timeout", type=float, metavar="SECONDS", help="give up waiting after this long"
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        help="give up waiting for the whole batch after this long: the finished runs' "
+        "files are written, the others canceled",
     )
-    run.add_argument(
-        "--mcp",
-        action="store_true",
-        help="serve the workflow as an MCP tool over stdio instead of running it",
-    )
+    run.add_argument("--mcp", action="store_true",
+                     help="serve the workflow as an MCP tool over stdio instead of running it "
+                     "(takes --server, --token and --timeout only)")  # fmt: skip
     add_options(parser, options)
     return parser
 
@@ -151,28 +156,52 @@ def _prog(cls: type[GeneratedWorkflow]) -> str:
     return f"python -m {module}"
 
 
+def _serve_mcp(
+    cls: type[GeneratedWorkflow], parser: argparse.ArgumentParser, args: argparse.Namespace,
+    options: list[Option],
+) -> int:  # fmt: skip
+    flags = {o.dest: o.flag for o in options}
+    defaults = {"out": pathlib.Path("."), "runs": None, "dry_run": False, "json": False}
+    ignored = [flags.get(k, "--" + k.replace("_", "-")) for k, v in vars(args).items()
+               if k not in _MCP_TAKES and (k in flags or v != defaults.get(k, v))]  # fmt: skip
+    if ignored:  # they would be dropped without a word: the tool's caller sets the inputs
+        parser.print_usage(sys.stderr)
+        print(f"{parser.prog}: error: --mcp takes no {', '.join(ignored)} (a call's arguments set "
+              "the inputs)", file=sys.stderr)  # fmt: skip
+        return USAGE
+    from .mcp_tool import serve_stdio  # the mcp SDK loads only here
+
+    try:
+        serve_stdio(cls, url=args.server, token=args.token, timeout=args.timeout)
+    except ImportError as exc:  # the optional extra is missing: say how to get it
+        print(f"{parser.prog}: error: {exc}", file=sys.stderr)
+        return USAGE
+    return OK
+
+
 def _params(
     cls: type[GeneratedWorkflow], options: list[Option], args: argparse.Namespace
 ) -> list[Any]:
     given: dict[str, Any] = {}
     for o in options:
-        if hasattr(args, o.attribute):
-            raw = getattr(args, o.attribute)
-            given[o.attribute] = (
-                [o.value(r) for r in raw]
-                if o.shape == "files"
-                else (raw if o.shape == "bool" else o.value(raw))
-            )
-    rows = read_runs(args.runs, options) if args.runs else [{}]
+        if hasattr(args, o.dest):
+            raw = getattr(args, o.dest)
+            if o.shape == "files":
+                given[o.attribute] = [o.value(r) for r in raw]
+            else:
+                given[o.attribute] = raw if o.shape == "bool" else o.value(raw)
+    rows = read_runs(args.runs, options) if args.runs else [("", {})]
     flags = {o.attribute: o.flag for o in options}
     params = []
-    for number, row in enumerate(rows, 1):
-        where = f"{args.runs}: run {number}: " if args.runs else ""
+    for where, row in rows:
+        at = f"{args.runs}: {where}: " if args.runs else ""
         try:
             params.append(cls.from_dict({**given, **row}))
         except ValidationError as exc:
-            raise _BadValues(where + _messages(exc, flags)) from None
-    _check_files(params, cls)
+            raise _BadValues(at + _messages(exc, flags)) from None
+        except (ValueError, TypeError, ImportError) as exc:  # a value no validator could read
+            raise _BadValues(at + printable(str(exc))) from None
+    _check_files(params, cls, flags)
     return params
 
 
@@ -183,14 +212,13 @@ def _messages(exc: ValidationError, flags: dict[str, str]) -> str:
         head = str(loc[0]) if loc else ""
         name = flags.get(head, head)
         rest = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc[1:])
-        got = error.get("input")
-        shown = json.dumps(got, ensure_ascii=False, default=str)
+        shown = json.dumps(error.get("input"), ensure_ascii=False, default=str)
         shown = shown if len(shown) <= 60 else shown[:57] + "..."
-        lines.append(f"{name}{rest}: {error['msg']} (got {shown})")
+        lines.append(printable(f"{name}{rest}: {error['msg']} (got {shown})"))
     return "; ".join(lines)
 
 
-def _check_files(params: list[Any], cls: type[GeneratedWorkflow]) -> None:
+def _check_files(params: list[Any], cls: type[GeneratedWorkflow], flags: dict[str, str]) -> None:
     """A local file that is not there is a bad argument, not a failed run."""
     for p in params:
         for spec in cls.input_specs():
@@ -199,7 +227,19 @@ def _check_files(params: list[Any], cls: type[GeneratedWorkflow]) -> None:
             value = getattr(p, spec.attribute)
             for item in value if isinstance(value, (list, tuple)) else [value]:
                 if isinstance(item, pathlib.PurePath) and not pathlib.Path(item).is_file():
-                    raise _BadValues(f"--{spec.attribute.replace('_', '-')}: no such file: {item}")
+                    raise _BadValues(f"{flags[spec.attribute]}: no such file: {item}")
+
+
+def _check_out(out: pathlib.Path) -> None:
+    """--out is a folder we can write, found before anything runs (not after)."""
+    if out.exists() and not out.is_dir():
+        raise _BadValues(f"--out: {out} is not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _BadValues(f"--out: cannot make {out}: {exc.strerror or exc}") from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise _BadValues(f"--out: cannot write into {out}")
 
 
 def _dry_run(cls: type[GeneratedWorkflow], client: InvokeAIClient, params: list[Any]) -> int:
@@ -212,74 +252,3 @@ def _dry_run(cls: type[GeneratedWorkflow], client: InvokeAIClient, params: list[
     json.dump(bodies, sys.stdout, indent=2, ensure_ascii=False, default=str)
     print()
     return OK
-
-
-def _run(
-    cls: type[GeneratedWorkflow],
-    client: InvokeAIClient,
-    params: list[Any],
-    args: argparse.Namespace,
-) -> int:
-    from ..client.results import RunResult
-
-    failed: IvkError | None = None
-    try:  # run_many even for one: a workflow with batch nodes makes several queue items
-        results = cls.run_many(client, params, timeout=args.timeout, progress=bool(args.progress))
-    except (RunFailed, RunCanceled) as exc:
-        failed = exc  # the other runs still count: their files are written
-        results = [r for r in (exc.results or [exc.result]) if isinstance(r, RunResult)]
-    written = [_write(r, args.out) for r in results]
-    if args.json:
-        # inputs beside each result where runs and queue items pair up (no batch nodes)
-        inputs = (
-            [p.to_dict() for p in params] if len(params) == len(results) else [None] * len(results)
-        )
-        report = {"runs": [_run_json(i, r, w) for i, r, w in zip(inputs, results, written)]}
-        json.dump(report, sys.stdout, indent=2, ensure_ascii=False)
-        print()
-    else:
-        for paths in written:
-            for path in paths:
-                print(path)
-    for number, r in enumerate(results, 1):
-        if r.status != "completed":
-            what = f"run {number} (queue item {r.item_id}) {r.status}"
-            why = f": {r.error_type}: {r.error_message}" if r.error_message else ""
-            print(f"{_prog(cls)}: error: {what}{why}", file=sys.stderr)
-    return FAILED if failed is not None or any(r.status != "completed" for r in results) else OK
-
-
-def _write(result: RunResult, out: pathlib.Path) -> list[pathlib.Path]:
-    if result.status != "completed":
-        return []
-    out.mkdir(parents=True, exist_ok=True)
-    return [i.download(out) for i in result.images] + [v.download(out) for v in result.videos]
-
-
-def _run_json(inputs: Any, result: RunResult, written: list[pathlib.Path]) -> dict[str, Any]:
-    files = iter(written)
-    return {
-        "item_id": result.item_id,
-        "batch_id": result.batch_id,
-        "status": result.status,
-        "inputs": inputs,
-        "images": [_file_json(i, "image_name", next(files, None)) for i in result.images],
-        "videos": [_file_json(v, "video_name", next(files, None)) for v in result.videos],
-        "error": (
-            None
-            if result.status == "completed"
-            else {"type": result.error_type, "message": result.error_message}
-        ),
-    }
-
-
-def _file_json(out: Any, name_key: str, path: pathlib.Path | None) -> dict[str, Any]:
-    return {
-        name_key: getattr(out, name_key),
-        "node_id": out.node_id,
-        "node_type": out.node_type,
-        "attribute": out.attribute,
-        "width": out.width,
-        "height": out.height,
-        "path": None if path is None else str(path),
-    }

@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..client.terminal_text import printable
+
 __all__ = ["SERVER_PREFIX", "Option", "add_options", "options_of"]
 
 SERVER_PREFIX = "invokeai:"  # an image or video input naming a file already on the server
@@ -29,6 +31,11 @@ class Option:
     shape: str  # "bool", "string", "file", "files" or "json"
     help: str
     metavar: str | None
+
+    @property
+    def dest(self) -> str:
+        """Where argparse keeps it: apart from the tool's own options ("timeout" may be both)."""
+        return "input." + self.attribute
 
     def cell(self, text: str) -> Any:
         """The JSON value of a CSV cell: as ``value``, and a list of files is a JSON list of
@@ -62,19 +69,22 @@ class Option:
             return text  # pydantic says what the input should have been
 
 
-def options_of(cls: type[Any]) -> list[Option]:
-    """One option per attribute, in Form order."""
+def options_of(cls: type[Any], reserved: frozenset[str] = frozenset()) -> list[Option]:
+    """One option per attribute, in Form order. An input whose flag is ``reserved`` (the
+    tool's own options) or taken by an earlier input is ``--input-NAME`` (and so on)."""
     schema = cls.json_schema()
     props: Mapping[str, Any] = schema.get("properties", {})
     defs: Mapping[str, Any] = schema.get("$defs", {})
+    taken = set(reserved)
     options = []
     for spec in cls.input_specs():
         prop = props.get(spec.attribute, {})
         shape = _shape(_deref(prop, defs), defs, spec.kind)
+        flag = _free_flag(spec.attribute.replace("_", "-"), shape, taken)
         options.append(
             Option(
                 attribute=spec.attribute,
-                flag="--" + spec.attribute.replace("_", "-"),
+                flag=flag,
                 shape=shape,
                 help=_help(prop, _deref(prop, defs), defs, shape),
                 metavar=_metavar(_deref(prop, defs), defs, shape),
@@ -83,11 +93,22 @@ def options_of(cls: type[Any]) -> list[Option]:
     return options
 
 
+def _free_flag(name: str, shape: str, taken: set[str]) -> str:
+    def strings(flag: str) -> list[str]:  # a boolean takes --no-NAME too
+        return [flag, "--no-" + flag[2:]] if shape == "bool" else [flag]
+
+    flag = "--" + name
+    while any(f in taken for f in strings(flag)):
+        flag = "--input-" + flag[2:]
+    taken.update(strings(flag))
+    return flag
+
+
 def add_options(parser: argparse.ArgumentParser, options: list[Option]) -> None:
     """Options left out stay unset (SUPPRESS): the class's default then applies."""
     group = parser.add_argument_group("workflow inputs")
     for o in options:
-        common: dict[str, Any] = {"dest": o.attribute, "default": argparse.SUPPRESS, "help": o.help}
+        common: dict[str, Any] = {"dest": o.dest, "default": argparse.SUPPRESS, "help": o.help}
         if o.shape == "bool":
             group.add_argument(o.flag, action=argparse.BooleanOptionalAction, **common)
         elif o.shape == "files":
@@ -160,14 +181,8 @@ def _help(
     prop: Mapping[str, Any], target: Mapping[str, Any], defs: Mapping[str, Any], shape: str
 ) -> str:
     # argparse expands "%": the docstring is the user's text, so every % is doubled
-    parts = [
-        _summary(str(prop.get("description") or target.get("description") or "")).replace("%", "%%")
-    ]
-    low, high = _bound(target, defs, "minimum"), _bound(target, defs, "maximum")
-    if low is not None and high is not None:
-        parts.append(f"Range {low}..{high}.")
-    elif low is not None or high is not None:
-        parts.append(f"At least {low}." if high is None else f"At most {high}.")
+    doc = printable(_summary(str(prop.get("description") or target.get("description") or "")))
+    parts = [doc.replace("%", "%%"), _bounds_text(target, defs)]
     choices = _choices(target, defs)
     if len(choices) > _HELP_CHOICES:
         parts.append(f"One of {len(choices)} choices.")
@@ -175,7 +190,9 @@ def _help(
         parts.append(f"A local file (uploaded), or {SERVER_PREFIX}NAME for one on the server.")
     if "default" in prop:
         parts.append(
-            "Default: " + json.dumps(prop["default"], ensure_ascii=False).replace("%", "%%") + "."
+            "Default: "
+            + printable(json.dumps(prop["default"], ensure_ascii=False)).replace("%", "%%")
+            + "."
         )
     return " ".join(p for p in parts if p)
 
@@ -189,10 +206,17 @@ def _summary(doc: str) -> str:
     return rest if sep and head.startswith("Input ") and head[6:].isdigit() else text
 
 
-def _bound(prop: Mapping[str, Any], defs: Mapping[str, Any], key: str) -> Any:
+def _bounds_text(prop: Mapping[str, Any], defs: Mapping[str, Any]) -> str:
+    """ "Range 16..1024.", "At least 0.", "More than 0.", "Less than 1, at least 0." ..."""
+    low = high = None
     for p in _alternatives(prop, defs):
-        if key in p:
-            return p[key]
-        if f"exclusive{key.capitalize()}" in p:
-            return p[f"exclusive{key.capitalize()}"]
-    return None
+        for key, word in (("minimum", "at least"), ("exclusiveMinimum", "more than")):
+            if key in p and low is None:
+                low = (word, p[key])
+        for key, word in (("maximum", "at most"), ("exclusiveMaximum", "less than")):
+            if key in p and high is None:
+                high = (word, p[key])
+    if low and high and low[0] == "at least" and high[0] == "at most":
+        return f"Range {low[1]}..{high[1]}."
+    said = [f"{bound[0]} {bound[1]}" for bound in (low, high) if bound is not None]
+    return (", ".join(said).capitalize() + ".") if said else ""

@@ -8,13 +8,14 @@ import json
 import os
 import pty
 import select
+import signal
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar
 
 import httpx
 import pytest
@@ -148,11 +149,19 @@ def test_runs_from_csv_and_json_lines_go_in_one_batch_each_mapped_to_its_row(
 
 def test_a_bad_runs_file_is_a_bad_argument_naming_file_and_row(modules: Path, invokeai_url: str, tmp_path: Path) -> None:
     cases = {
-        "a.jsonl": ('{"width": 20}\n{"widthx": 1}\n', "a.jsonl: row 2: no input named 'widthx'"),
-        "b.jsonl": ('{"width": 20}\n[1]\n', "b.jsonl: line 2: a run is a JSON object"),
-        "c.csv": ("width\n20\n5\n", "c.csv: run 2: --width: Input should be greater than or equal to 16"),
-        "d.csv": ("width,height\n20\n", "d.csv: row 2: 1 cells under 2 columns"),
+        "a.jsonl": ('{"width": 20}\n\n{"widthx": 1}\n', "a.jsonl: line 3: no input named 'widthx'"),
+        "b.jsonl": ('{"width": 20}\n[1]\n', "b.jsonl: line 2: a run is a JSON object, not an array"),
+        "c.csv": ("width\n20\n5\n", "c.csv: line 3: --width: Input should be greater than or equal to 16"),
+        "d.csv": ("width,height\n20\n", "d.csv: line 2: 1 cells under 2 columns"),
         "e.jsonl": ("", "e.jsonl: holds no runs"),
+        # two names for one input: the last would silently win
+        "f.csv": ("noise-seed,noise_seed\n1,2\n", "f.csv: line 1: 'noise-seed' and 'noise_seed' both name input noise_seed"),
+        "g.jsonl": ('{"width": 20, "width": 30}\n', "g.jsonl: line 1: 'width' and 'width' both name input width"),
+        # a header typo is found even while its column is empty
+        "h.csv": ("width,widht\n20,\n", "h.csv: line 1: no input named 'widht'"),
+        # a quoted cell keeps its line break, and the lines after it keep the file's numbers
+        "i.csv": ('width,blur_type\n20,"box\nx"\n', """i.csv: line 2: --blur-type: Input should be 'gaussian' or 'box' (got "box\\nx")"""),
+        "j.csv": ('width,output_board\n20,"my\nboard"\n5,auto\n', "j.csv: line 4: --width: Input should be greater"),
     }
     for name, (text, message) in cases.items():
         (tmp_path / name).write_text(text)
@@ -288,7 +297,119 @@ def test_a_list_of_images_takes_repeated_flags_or_a_csv_cell_of_paths(tmp_path: 
     assert params.images == [tmp_path / "a.png", "on-server.png"] and params.fast is True
     runs = tmp_path / "runs.csv"
     runs.write_text(f'images,fast\n{tmp_path / "b.png"},false\n"[""{tmp_path / "a.png"}"", ""invokeai:x.png""]",1\n')
-    rows = read_runs(runs, options)
+    rows = [row for _, row in read_runs(runs, options)]
     assert rows == [{"images": [{"path": str(tmp_path / "b.png")}], "fast": False},
                     {"images": [{"path": str(tmp_path / "a.png")}, "x.png"], "fast": True}]  # fmt: skip
     assert [Toggles.from_dict(r).images for r in rows] == [[tmp_path / "b.png"], [tmp_path / "a.png", "x.png"]]
+
+
+def variant(modules: Path, name: str, edit: Callable[[dict[str, Any]], None]) -> str:
+    """A module generated from blur_image.json after ``edit`` (labels and such)."""
+    data = json.loads((WORKFLOWS / "blur_image.json").read_text())
+    edit(data)
+    source = modules / f"{name}.json"
+    source.write_text(json.dumps(data))
+    assert codegen([str(source), "-o", str(modules / f"{name}.py"), "-q"]) == 0
+    return name
+
+
+def label(data: dict[str, Any], field: str, text: str) -> None:
+    for node in data["nodes"]:
+        if field in node["data"]["inputs"] and node["data"]["type"] == "blank_image":
+            node["data"]["inputs"][field]["label"] = text
+
+
+def test_inputs_named_like_the_tools_options_get_input_flags(modules: Path, invokeai_url: str, tmp_path: Path) -> None:
+    def edit(data: dict[str, Any]) -> None:
+        label(data, "width", "Timeout")
+        label(data, "height", "Out")
+
+    name = variant(modules, "collide", edit)
+    shown = run_module(modules, name, "--help")
+    assert shown.returncode == 0, shown.stderr
+    assert "--input-timeout INT" in shown.stdout and "--input-out INT" in shown.stdout
+    done = run_module(modules, name, "--input-timeout", "40", "--input-out", "20", "--timeout", "120",
+                      "--out", str(tmp_path), "--json", url=invokeai_url)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    (run,) = json.loads(done.stdout)["runs"]
+    assert (run["images"][0]["width"], run["images"][0]["height"]) == (40, 20)
+    assert Path(run["images"][0]["path"]).parent == tmp_path
+
+
+def test_help_shows_control_characters_in_labels_as_escapes(modules: Path) -> None:
+    name = variant(modules, "escapes", lambda data: label(data, "width", "Wide\x1b[2J\x07"))
+    shown = run_module(modules, name, "--help")
+    assert shown.returncode == 0, shown.stderr
+    assert "\x1b" not in shown.stdout and "\x07" not in shown.stdout
+    assert "Wide\\x1b[2J\\x07" in shown.stdout
+
+
+def test_no_option_is_taken_for_another_by_its_prefix_and_mcp_takes_no_inputs(modules: Path, invokeai_url: str) -> None:
+    before = queue_total(invokeai_url)
+    done = run_module(modules, "blur_image", "--output", "out2/", url=invokeai_url)
+    assert done.returncode == 2 and "unrecognized arguments: --output" in done.stderr
+    mcp = run_module(modules, "blur_image", "--mcp", "--width", "40", "--out", "x", url=invokeai_url)
+    assert mcp.returncode == 2 and "--mcp takes no --out, --width" in mcp.stderr
+    assert queue_total(invokeai_url) == before
+
+
+def test_an_out_that_is_a_file_is_refused_before_anything_runs(modules: Path, invokeai_url: str, tmp_path: Path) -> None:
+    before = queue_total(invokeai_url)
+    (tmp_path / "afile").write_text("")
+    done = run_module(modules, "blur_image", "--out", str(tmp_path / "afile"), url=invokeai_url)
+    assert done.returncode == 2 and f"--out: {tmp_path / 'afile'} is not a folder" in done.stderr
+    assert queue_total(invokeai_url) == before
+
+
+def test_a_bad_inline_image_is_a_bad_argument(modules: Path, invokeai_url: str, tmp_path: Path) -> None:
+    (tmp_path / "bad64.jsonl").write_text('{"input_image": {"png_base64": "aGVsbG8="}}\n')
+    done = run_module(modules, "resize_upload", "--runs", str(tmp_path / "bad64.jsonl"), "--dry-run", url=invokeai_url)
+    assert done.returncode == 2, done.stderr
+    assert "bad64.jsonl: line 1: " in done.stderr and "Traceback" not in done.stderr
+
+
+def batch_states(url: str, batch_id: str) -> dict[str, int]:
+    counts = httpx.get(f"{url}/api/v1/queue/default/b/{batch_id}/status", timeout=30).json()
+    return {k: counts[k] for k in ("pending", "in_progress", "completed", "failed", "canceled")}
+
+
+def test_a_timeout_writes_the_finished_runs_and_cancels_the_rest(modules: Path, invokeai_url: str, tmp_path: Path) -> None:
+    rows = "".join(f"{w}\n" for w in range(256, 1024, 96))  # 8 slow-ish runs
+    (tmp_path / "runs.csv").write_text("width\n" + rows)
+    done = run_module(modules, "blur_image", "--runs", str(tmp_path / "runs.csv"), "--height", "512",
+                      "--blur-radius", "40", "--timeout", "2", "--json", "--out", str(tmp_path / "out"),
+                      url=invokeai_url)  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    assert "not finished within 2 s; canceled" in done.stderr
+    runs = json.loads(done.stdout)["runs"]
+    assert len(runs) == 8 and {r["status"] for r in runs} <= {"completed", "canceled"}
+    assert "canceled" in {r["status"] for r in runs}
+    for r in runs:  # every finished run's file is there, of its own size
+        for image in r["images"]:
+            with Image.open(image["path"]) as made:
+                assert made.size == (r["inputs"]["width"], 512)
+    states = batch_states(invokeai_url, runs[0]["batch_id"])
+    assert states["pending"] == states["in_progress"] == 0
+
+
+def test_ctrl_c_cancels_the_runs_not_finished_and_exits_130(modules: Path, invokeai_url: str, tmp_path: Path) -> None:
+    rows = "".join(f"{w}\n" for w in range(256, 1024, 96))
+    (tmp_path / "runs.csv").write_text("width\n" + rows)
+    env = {**os.environ, "PYTHONPATH": str(modules), "INVOKEAI_URL": invokeai_url}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "blur_image", "--runs", str(tmp_path / "runs.csv"), "--height", "512",
+         "--blur-radius", "40", "--out", str(tmp_path)],
+        cwd=modules, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:  # interrupt once the batch is on the queue
+        status = httpx.get(f"{invokeai_url}/api/v1/queue/default/status", timeout=30).json()["queue"]
+        if status.get("batch_id") and status["in_progress"]:
+            break
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "interrupted; canceled" in err and "Traceback" not in err
+    states = batch_states(invokeai_url, status["batch_id"])
+    assert states["pending"] == states["in_progress"] == 0 and states["canceled"] > 0

@@ -45,11 +45,13 @@ class InvokeAIPool:
         *,
         token: str | None = None,
         timeout: float = 30.0,
-        per_server: int = 2,
+        per_server: int = 8,
     ) -> None:
         """``token``: the servers' bearer token (default: $INVOKEAI_TOKEN); ``timeout``: each
-        request's; ``per_server``: this pool's runs queued on one server at once (2: the next
-        waits on the server's queue while one runs, so no server idles between runs)."""
+        request's; ``per_server``: this pool's runs queued on one server at once. 8: a server
+        answers slowly while it runs a node (an enqueue waits for the node), so a shallower
+        queue runs dry between runs and the server idles (benchmarks/pool_bench.py: at 2 the
+        pool reached 84% of two servers driven apart, at 8 all of it)."""
         if isinstance(urls, str):
             raise TypeError("InvokeAIPool takes a list of server URLs, not one string")
         cleaned = [str(u).rstrip("/") for u in urls]
@@ -70,7 +72,7 @@ class InvokeAIPool:
         make = functools.partial(
             type(self), token=self._token, timeout=self._timeout, per_server=self.per_server
         )
-        return (make, (self.urls,))
+        return (make, ([m.connect_url for m in self.members],))  # with their credentials
 
     @property
     def urls(self) -> list[str]:

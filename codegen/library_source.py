@@ -8,8 +8,10 @@ from __future__ import annotations
 import ast
 import pathlib
 import re
-import urllib.parse
 from dataclasses import dataclass
+
+# what is recorded and shown of a server's URL: the runtime's one helper (no user:password@)
+from ivk_runtime.urls import public_url
 
 __all__ = ["LibrarySource", "ModuleHeader", "parse_header", "public_url", "read_header", "shown"]
 
@@ -46,14 +48,6 @@ class ModuleHeader:
 
     content_hash: str  # "" when the header has none
     library: LibrarySource | None
-
-
-def public_url(url: str) -> str:
-    """``url`` as given, minus any user:password@ and trailing slashes (what is recorded and
-    shown; the credentials still go to the server)."""
-    parts = urllib.parse.urlsplit(url.strip())
-    netloc = parts.netloc.rpartition("@")[2]
-    return urllib.parse.urlunsplit(parts._replace(netloc=netloc)).rstrip("/")
 
 
 def shown(text: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .urls import public_url  # a message never shows a URL's user:password@
+
 
 class IvkError(Exception):
     """Base of all ivk errors.
@@ -94,7 +96,7 @@ class ServerUnreachable(ServerError):
     refused or never opened): only then may a POST be sent again."""
 
     def __init__(self, url: str, reason: str, *, request_sent: bool = True) -> None:
-        self.url = url
+        self.url = url = public_url(url)
         self.request_sent = request_sent
         super().__init__(
             f"cannot reach the InvokeAI server at {url}: {reason.rstrip('. ')}. "
@@ -105,7 +107,7 @@ class ServerUnreachable(ServerError):
 class HTTPStatusError(ServerError):
     def __init__(self, method: str, url: str, status: int, body: str) -> None:
         self.method = method
-        self.url = url
+        self.url = url = public_url(url)
         self.status = status
         self.body = body
         super().__init__(f"{method} {url} answered {status}: {body[:500]}")
@@ -128,7 +130,7 @@ class AuthError(HTTPStatusError):
         else:
             why = "the token's user may not do this"
         HTTPStatusError.__init__(self, method, url, status, body)
-        self.args = (f"{method} {url} answered {status}: {why} (the server said: {detail})",)
+        self.args = (f"{method} {self.url} answered {status}: {why} (the server said: {detail})",)
 
 
 def _detail(body: str) -> str:
@@ -147,7 +149,7 @@ class RequestTimeout(ServerError):
 
     def __init__(self, method: str, url: str, timeout: float | None) -> None:
         self.method = method
-        self.url = url
+        self.url = url = public_url(url)
         self.timeout = timeout
         limit = f" within {timeout:g} s" if timeout is not None else ""
         super().__init__(f"{method} {url} got no answer{limit}")
@@ -241,7 +243,7 @@ class NotFound(HTTPStatusError):
         self.kind = kind
         self.name = name
         HTTPStatusError.__init__(self, method, url, status, body)
-        self.args = (f"{kind} {name!r} not found on the server ({method} {url} answered {status})",)
+        self.args = (f"{kind} {name!r} not found on the server ({method} {self.url} answered {status})",)
 
 
 class QueueItemNotFound(NotFound):

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..api.queue_types import timestamp as parse_timestamp  # one reading of InvokeAI's timestamps
 from ..errors import IvkError, RunCanceled, RunFailed
+from ..urls import public_url
 from .display import node_labels, result_html
 from .outputs import OutputImage, OutputVideo, _ImageOwner, _is_async, node_outputs, output_images, output_videos
 from .submission import Submission
@@ -214,7 +215,7 @@ def build_result(
         _item=dict(item) if complete else {k: v for k, v in item.items() if k != "session"},
         owner=owner,
         _complete=complete,
-        server=getattr(owner, "base_url", None),
+        server=public_url(url) if (url := getattr(owner, "base_url", None)) else None,
         node_labels=node_labels([*sent, item.get("workflow")]),
     )
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import SchemaError
+from ..urls import public_url
 
 __all__ = ["FieldSchema", "NodeSchema", "SchemaIndex"]
 
@@ -82,7 +83,7 @@ class SchemaIndex:
     """Invocation schemas keyed by their ``type`` const, with ``$ref`` resolution."""
 
     def __init__(self, openapi: dict[str, Any], source: str = "<schema>") -> None:
-        self.source = source
+        self.source = source = public_url(source)  # a server's, without user:password@
         try:
             self.components: dict[str, Any] = openapi["components"]["schemas"]
         except (KeyError, TypeError) as exc:

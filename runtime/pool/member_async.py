@@ -15,6 +15,7 @@ from ..client.async_client import AsyncInvokeAIClient
 from ..client.plan import local_paths, resolve_uploads
 from ..client.submission import Submission
 from ..graph.drift import Expectation
+from ..urls import public_url
 from ..workflow import Workflow
 from .choose import Load
 
@@ -32,7 +33,8 @@ class AsyncPoolMember:
     """One server of the pool (no request is made until the pool uses it)."""
 
     def __init__(self, url: str, *, token: str | None, timeout: float) -> None:
-        self.url = url.rstrip("/")
+        self.url = public_url(url)  # what is shown; the client connects with ``connect_url``
+        self.connect_url = url.rstrip("/")
         self._token = token
         self._timeout = timeout
         self._poll_timeout = min(timeout, POLL_TIMEOUT)
@@ -46,7 +48,7 @@ class AsyncPoolMember:
         if self._client is None:
             # events off: the pool polls its few items, and a dead server leaves no socket behind
             self._client = AsyncInvokeAIClient(
-                self.url, token=self._token, timeout=self._timeout, events="off"
+                self.connect_url, token=self._token, timeout=self._timeout, events="off"
             )
         return self._client
 

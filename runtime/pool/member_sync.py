@@ -16,6 +16,7 @@ from ..client.sync_client import InvokeAIClient
 from ..client.plan import local_paths, resolve_uploads
 from ..client.submission import Submission
 from ..graph.drift import Expectation
+from ..urls import public_url
 from ..workflow import Workflow
 from .choose import Load
 
@@ -33,7 +34,8 @@ class PoolMember:
     """One server of the pool (no request is made until the pool uses it)."""
 
     def __init__(self, url: str, *, token: str | None, timeout: float) -> None:
-        self.url = url.rstrip("/")
+        self.url = public_url(url)  # what is shown; the client connects with ``connect_url``
+        self.connect_url = url.rstrip("/")
         self._token = token
         self._timeout = timeout
         self._poll_timeout = min(timeout, POLL_TIMEOUT)
@@ -47,7 +49,7 @@ class PoolMember:
         if self._client is None:
             # events off: the pool polls its few items, and a dead server leaves no socket behind
             self._client = InvokeAIClient(
-                self.url, token=self._token, timeout=self._timeout, events="off"
+                self.connect_url, token=self._token, timeout=self._timeout, events="off"
             )
         return self._client
 

@@ -111,6 +111,7 @@ class _WorkflowTool:
         from pydantic import ValidationError
 
         from ..errors import IvkError
+        from ..urls import public_url
         from .mcp_content import error_result, invalid_arguments, run_content
 
         if params.name != self.name:  # a protocol error, as MCP says of an unknown tool
@@ -127,7 +128,8 @@ class _WorkflowTool:
         try:
             client = self._connect()
             results = await self._run(ctx, values, client)
-            return await run_content(self.name, results, self._url, self._last_nodes())
+            shown = public_url(self._url)  # the links name no user:password@
+            return await run_content(self.name, results, shown, self._last_nodes())
         except IvkError as exc:  # InvokeAI's word (RunFailed...), or why it could not be asked
             return error_result(f"{self.name} failed: {exc}")
         except OSError as exc:  # a local input file that cannot be read

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import socket
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -169,3 +170,15 @@ async def test_a_bad_inline_image_is_an_error_result_naming_the_attribute(
     assert lines[0].startswith("- input_image: "), text
     assert needle in lines[0], text
     assert "BytesIO" not in text and "lax-or-strict" not in text and "union[" not in text
+
+
+async def test_an_error_result_names_the_server_without_credentials(modules: Path) -> None:
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    async with session(modules, "blur_batch", f"http://zorro:s3cret@127.0.0.1:{port}") as client:
+        result = await call(client, "blur_batch", {})
+    assert result.is_error
+    text = texts(result)
+    assert f"cannot reach the InvokeAI server at http://127.0.0.1:{port}" in text, text
+    assert "zorro" not in text and "s3cret" not in text, text

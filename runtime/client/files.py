@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import pathlib
 import tempfile
+import threading
 import time
 
 __all__ = ["atomic_write", "safe_filename", "sweep_stale_temp_files", "thumbnail_name"]
@@ -60,6 +61,7 @@ def atomic_write(directory: str | os.PathLike[str], name: str, data: bytes) -> p
     sweep_stale_temp_files(folder)
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=_TEMP_PREFIX, suffix=_TEMP_SUFFIX)
     try:
+        _chmod(fd, tmp, 0o666 & ~_umask())  # mkstemp makes 0600: as open() would make it
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -72,3 +74,29 @@ def atomic_write(directory: str | os.PathLike[str], name: str, data: bytes) -> p
             pass
         raise
     return target
+
+
+def _chmod(fd: int, path: str, mode: int) -> None:
+    if hasattr(os, "fchmod"):
+        os.fchmod(fd, mode)
+    else:  # Windows: only the read-only bit counts
+        os.chmod(path, mode)
+
+
+_UMASK_LOCK = threading.Lock()
+
+
+def _umask() -> int:
+    """The process's umask, read where the system tells it without changing it (Linux);
+    elsewhere set and put back at once."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    with _UMASK_LOCK:
+        mask = os.umask(0o077)  # the strictest while it is read: nothing made then is opened up
+        os.umask(mask)
+    return mask

@@ -265,16 +265,19 @@ def _regenerate(args: argparse.Namespace, extensions: Sequence[TypeExtension], e
     schemas: dict[str, SchemaSource] = {}
     results: list[tuple[_Module, SchemaSource, Generated, str]] = []
     gone = []
+    # The header is untrusted: $INVOKEAI_TOKEN goes only to a server the user named (--server,
+    # or pyproject's); to the header's, a token is sent only when --token gives one.
+    ambient = args.server is not None
     for module in modules:
         server = args.server or module.library.server
-        with LibraryReader(server, args.token) as library:
+        with LibraryReader(server, args.token, ambient_token=ambient) as library:
             found = library.get(module.library.workflow_id)
         if found is None:
             gone.append(f"{module.path}: {module.library.describe()} is no longer in the library of "
                         f"{public_url(server)}")  # fmt: skip
             continue
         if server not in schemas:
-            schemas[server] = load_schema(None, server, args.token)
+            schemas[server] = load_schema(None, server, args.token, ambient_token=ambient)
         # checking, the record stays as it was (a --server that only says where to reach it)
         recorded = module.library.server if args.check else server
         source = _source(found, recorded, module.header, args.check)

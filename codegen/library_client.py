@@ -62,14 +62,15 @@ def _text(value: object) -> str:
 
 class LibraryReader:
     """``with LibraryReader(url, token) as library: library.list_all()``. ``token`` (else
-    $INVOKEAI_TOKEN) for a multi-user server; user:password@ in the URL is sent as basic auth
-    and never shown."""
+    $INVOKEAI_TOKEN, unless ``ambient_token`` is False: a server the user did not name) for a
+    multi-user server; user:password@ in the URL is sent as basic auth and never shown."""
 
     def __init__(self, server: str, token: str | None = None, *, timeout: float = 30.0,
-                 transport: httpx.BaseTransport | None = None) -> None:  # fmt: skip
+                 transport: httpx.BaseTransport | None = None, ambient_token: bool = True) -> None:  # fmt: skip
         self.server = public_url(server)
         self._base = server.strip().rstrip("/")
-        self._token = token or os.environ.get("INVOKEAI_TOKEN") or None
+        self._ambient = ambient_token
+        self._token = token or (os.environ.get("INVOKEAI_TOKEN") if ambient_token else None) or None
         headers = {"Authorization": f"Bearer {self._token}"} if self._token else {}
         self._client = httpx.Client(timeout=timeout, headers=headers, transport=transport)
 
@@ -198,6 +199,8 @@ class LibraryReader:
 
     def _hint(self, status: int) -> str:
         if status in (401, 403):
+            if not self._token and not self._ambient:
+                return " (no token was sent: $INVOKEAI_TOKEN goes only to a server given by --server or the configured server, not to one only a module's header names: pass --token to send one)"
             return " (the token was refused)" if self._token else \
                 " (a multi-user server: pass --token or set INVOKEAI_TOKEN)"  # fmt: skip
         if status == 404:

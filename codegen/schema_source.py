@@ -36,16 +36,21 @@ def bundled_schema_name() -> str:
 
 
 def load_schema(
-    schema_file: str | None = None, server: str | None = None, token: str | None = None
+    schema_file: str | None = None,
+    server: str | None = None,
+    token: str | None = None,
+    *,
+    ambient_token: bool = True,
 ) -> SchemaSource:
-    """``token`` (else $INVOKEAI_TOKEN, as the runtime reads it) for a multi-user server."""
+    """``token`` (else $INVOKEAI_TOKEN, as the runtime reads it, unless ``ambient_token`` is
+    False: a server the user did not name) for a multi-user server."""
     if server:
         import httpx  # only needed here; keeps the common path's start-up light
 
         base = server.rstrip("/")
         url = base + "/openapi.json"
         shown = public_url(base)  # errors name the server without its user:password@
-        token = token or os.environ.get("INVOKEAI_TOKEN") or None
+        token = token or (os.environ.get("INVOKEAI_TOKEN") if ambient_token else None) or None
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         try:
             response = httpx.get(url, timeout=30.0, headers=headers)
@@ -58,7 +63,8 @@ def load_schema(
             raise SchemaError(f"cannot read the version from {shown}/api/v1/app/version: {exc}") from exc
         except httpx.HTTPStatusError as exc:
             status = exc.response.status_code
-            hint = (" (a multi-user server: pass --token or set INVOKEAI_TOKEN)" if status in (401, 403) and not token
+            hint = (" (no token was sent: $INVOKEAI_TOKEN goes only to a server given by --server or the configured server, not to one only a module's header names: pass --token to send one)" if status in (401, 403) and not token and not ambient_token
+                    else " (a multi-user server: pass --token or set INVOKEAI_TOKEN)" if status in (401, 403) and not token
                     else " (the token was refused)" if status in (401, 403) else "")  # fmt: skip
             raise SchemaError(f"cannot read the schema from {shown}/openapi.json: it answered {status}{hint}") from exc
         except (httpx.HTTPError, ValueError) as exc:

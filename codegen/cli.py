@@ -80,7 +80,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--new-names", action="store_true",
                    help="name inputs from their labels now, even where that changes what an "
                         "existing module's attribute sets (by default a regenerated module keeps "
-                        "its names; every change is reported)")  # fmt: skip
+                        "its names; every change is reported); with --workflow, also replace "
+                        "a module generated from another library workflow")  # fmt: skip
     p.add_argument("--init", action="store_true",
                    help="with -o DIR: also write DIR/__init__.py importing every class")  # fmt: skip
     p.add_argument("--extension", action="append", default=[], metavar="MODULE",

@@ -184,6 +184,7 @@ def _no_overlap(entries: tuple[Entry, ...], path: pathlib.Path) -> None:
     make two modules fight over one file; refused here, so that the key can be named."""
     workflows: dict[pathlib.Path, str] = {}
     outputs: dict[pathlib.Path, str] = {}
+    shared: set[str] = set()  # the keys of library entries into a directory
     for entry in entries:
         if entry.workflow is None:
             files = []
@@ -195,6 +196,15 @@ def _no_overlap(entries: tuple[Entry, ...], path: pathlib.Path) -> None:
             other = workflows.setdefault(file.resolve(), entry.key)
             if other != entry.key:
                 raise _error(path, f"{entry.key}.workflow", f"{file} is listed twice (also in {other})")
-        other = outputs.setdefault(pathlib.Path(entry.output).resolve(), entry.key)
+        resolved = pathlib.Path(entry.output).resolve()
+        if entry.workflow is None and entry.output.endswith(os.sep):
+            # library entries may share a directory: each module is named from its workflow
+            # (two that would write one file are refused once the names are known)
+            other = outputs.setdefault(resolved, entry.key)
+            if other != entry.key and other not in shared:
+                raise _error(path, f"{entry.key}.output", f"{entry.output} is also the output of {other}")
+            shared.add(entry.key)
+            continue
+        other = outputs.setdefault(resolved, entry.key)
         if other != entry.key:
             raise _error(path, f"{entry.key}.output", f"{entry.output} is also the output of {other}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import pathlib
+import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from .schema_source import SchemaSource, load_schema
 __all__ = ["configured_module", "run_library", "wants_library"]
 
 EXIT_OK, EXIT_STALE, EXIT_BAD_INPUT = 0, 1, 2  # as the command line's (cli.py)
+_ID = re.compile(r"[A-Za-z0-9_-]{1,200}")  # what InvokeAI's workflow ids are made of
 Output = tuple[pathlib.Path, str, Sequence[str]]
 Emit = Callable[[Sequence[Output], argparse.Namespace, SchemaSource], int]
 
@@ -130,7 +132,9 @@ def _resolve(library: LibraryReader, query: str) -> LibraryWorkflow:
             raise LibraryError(f"{len(named)} workflows in the library of {library.server} are named "
                                f"{shown(query)}: pass the id of one to --workflow:\n" + "\n".join(lines))  # fmt: skip
         picked = named[0] if named else None
-    found = library.get(picked.workflow_id if picked is not None else query)  # an id the list hides
+    # an id the list hides is asked for; what no id looks like ("../x") is not sent at all
+    asked = picked.workflow_id if picked is not None else query if _ID.fullmatch(query) else None
+    found = library.get(asked) if asked is not None else None
     if found is None:
         changed = "" if stable else " (the library kept changing while it was listed)"
         raise LibraryError(f"no workflow with the id or name {shown(query)} in the library of "
@@ -200,10 +204,28 @@ def configured_module(query: str, output: str, class_name: str | None, args: arg
         found = _resolve(library, query)
     target = _target(output, found, module_file)
     old = read_header(target)
+    _not_another(target, old, found, args)
     source = _source(found, args.server, old, args.check)
     gen = _generate(found, source, schema, target, args, extensions, class_name)
     changed = _changed(target, old, gen.code, found) if args.check else ""
     return (target, gen.code, gen.rebinds), changed
+
+
+def _not_another(
+    target: pathlib.Path, old: ModuleHeader | None, found: LibraryWorkflow, args: argparse.Namespace
+) -> None:
+    """Writing, a module generated from another library workflow is not replaced unless
+    --new-names says so (its users import a class that would become another workflow's)."""
+    was = old.library if old is not None else None
+    if was is None or was.workflow_id == found.workflow_id or args.check or args.diff:
+        return
+    now = LibrarySource("", found.workflow_id, found.name).describe()
+    if not args.new_names:
+        raise LibraryError(f"{target} was generated from {was.describe()}, not from the {now} "
+                           "asked for: pass --new-names to replace it, or choose another -o")  # fmt: skip
+    if not args.quiet:
+        print(f"ivk-codegen: {target}: replacing the module of {was.describe()} with {now} "
+              "(--new-names)", file=sys.stderr)  # fmt: skip
 
 
 def _target(

@@ -13,6 +13,8 @@ from urllib.parse import quote
 
 import mcp_types as types
 
+from ..urls import public_url
+
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
@@ -69,6 +71,7 @@ async def run_content(
             types.ImageContent(data=base64.b64encode(data).decode("ascii"), mime_type=_mime(data))
         )
     blocks.insert(0, types.TextContent(text=_listing(tool, results, last)))
+    base_url = public_url(base_url)  # a link goes to the caller (an LLM): no user:password@
     for video in (video for result in results for video in result.videos):
         blocks.append(
             types.ResourceLink(

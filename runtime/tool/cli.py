@@ -23,6 +23,7 @@ from pydantic import ValidationError
 
 from ..client.terminal_text import printable
 from ..errors import IvkError
+from .argument_errors import argument_errors
 from .batch_run import FAILED, OK, USAGE, run_batch
 from .options import Option, add_options, options_of
 from .runs_file import RunsFileError, read_runs
@@ -206,16 +207,13 @@ def _params(
 
 
 def _messages(exc: ValidationError, flags: dict[str, str]) -> str:
-    lines = []
-    for error in exc.errors():
-        loc = error.get("loc") or ()
-        head = str(loc[0]) if loc else ""
-        name = flags.get(head, head)
-        rest = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc[1:])
-        shown = json.dumps(error.get("input"), ensure_ascii=False, default=str)
-        shown = shown if len(shown) <= 60 else shown[:57] + "..."
-        lines.append(printable(f"{name}{rest}: {error['msg']} (got {shown})"))
-    return "; ".join(lines)
+    """pydantic's words, one per wrong input (a union's members said once), by its flag."""
+    said = []
+    for line in argument_errors(exc):
+        head, sep, rest = line.removeprefix("- ").partition(":")
+        attribute, dot, inner = head.partition(".")
+        said.append(printable(f"{flags.get(attribute, attribute)}{dot}{inner}{sep}{rest}"))
+    return "; ".join(said)
 
 
 def _check_files(params: list[Any], cls: type[GeneratedWorkflow], flags: dict[str, str]) -> None:

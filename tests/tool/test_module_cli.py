@@ -160,7 +160,7 @@ def test_a_bad_runs_file_is_a_bad_argument_naming_file_and_row(modules: Path, in
         # a header typo is found even while its column is empty
         "h.csv": ("width,widht\n20,\n", "h.csv: line 1: no input named 'widht'"),
         # a quoted cell keeps its line break, and the lines after it keep the file's numbers
-        "i.csv": ('width,blur_type\n20,"box\nx"\n', """i.csv: line 2: --blur-type: Input should be 'gaussian' or 'box' (got "box\\nx")"""),
+        "i.csv": ('width,blur_type\n20,"box\nx"\n', "i.csv: line 2: --blur-type: Input should be 'gaussian' or 'box' (got 'box\\nx')"),
         "j.csv": ('width,output_board\n20,"my\nboard"\n5,auto\n', "j.csv: line 4: --width: Input should be greater"),
     }
     for name, (text, message) in cases.items():

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
     "targets",
     [
         ["-p", "ivk_codegen", "-p", "ivk_runtime"],
-        [str(ROOT / "benchmarks" / "codegen_bench.py"), str(ROOT / "benchmarks" / "runtime_bench.py")],
+        [str(ROOT / "benchmarks" / name) for name in ("codegen_bench.py", "runtime_bench.py", "import_bench.py")],
     ],
     ids=["packages", "benchmarks"],
 )

@@ -80,10 +80,9 @@ class PoolBatch:
                 if not self.runs.settled:
                     sleep(POLL_INTERVAL)
         finally:
-            self.failover.cancel_leftovers(final=True)
             for run in self.runs.all:  # what the batch leaves behind is no longer ours to count
-                if run.in_flight and run.server is not None:
-                    self.members[run.server].load.ours -= 1
+                run.uncount()  # first: even a batch canceled or interrupted here leaves none
+            self.failover.cancel_leftovers(final=True)
         refused = [r.error for r in self.runs.all if r.error is not None]
         if refused:
             raise self._failed("runs were refused", refused)
@@ -127,14 +126,14 @@ class PoolBatch:
     # --- feeding: each run to the shortest queue, as room frees up ---
 
     def _feed(self) -> None:
-        if not self.runs.waiting:
-            return
-        readable = [i for i in range(len(self.members)) if self.health[i].usable]
-        if all(self.members[i].load.ours >= self.per_server for i in readable):
+        live = [i for i, h in enumerate(self.health) if not h.failed]
+        if not self.runs.waiting or all(self.members[i].load.ours >= self.per_server for i in live):
             return  # no room anywhere: no status to read until one of ours finishes
-        answers = each([self.members[i].takes_runs for i in readable])
+        # every live server is read, not only those that answered last time: this read is the
+        # probe that takes a server back after a miss (else one never asked again stays idle)
+        answers = each([self.members[i].takes_runs for i in live])
         open_, paused = set(), set()
-        for index, count in zip(readable, answers):
+        for index, count in zip(live, answers):
             if isinstance(count, Exception):
                 if not is_miss(count):
                     raise self._failed(f"{self.urls[index]} answered with an error", [count])
@@ -146,7 +145,6 @@ class PoolBatch:
             else:
                 self.members[index].load.read(count)
                 open_.add(index)
-        live = [i for i, h in enumerate(self.health) if not h.failed]
         if paused and len(paused) == len(live) and not any(r.in_flight for r in self.runs.all):
             # every server answers, none takes a run, none of ours runs: it would wait forever
             raise self._failed("the queue of every server of the pool is paused (queue.resume())")
@@ -158,7 +156,7 @@ class PoolBatch:
                 break
             run = self.runs.all[self.runs.waiting.popleft()]
             chosen.setdefault(taker, []).append(run)
-            self.members[taker].load.ours += 1  # counted now, so the next pick sees it
+            run.count(self.members[taker].load)  # counted now, so the next pick sees it
         sends = [functools.partial(self._send, i, runs) for i, runs in chosen.items()]
         for (taker, runs), sent in zip(chosen.items(), each(sends)):
             self._sent(taker, runs, [sent] * len(runs) if isinstance(sent, Exception) else sent)
@@ -185,7 +183,6 @@ class PoolBatch:
         return out
 
     def _sent(self, index: int, runs: Sequence[Run], answers: Sequence[Any]) -> None:
-        load = self.members[index].load
         again: list[Run] = []
         for run, answer in zip(runs, answers):
             if isinstance(answer, Submission):
@@ -194,10 +191,8 @@ class PoolBatch:
                 self._emit(run, "pending")
                 continue
             if not isinstance(answer, (IvkError, type(None))):  # not the server's doing
-                load.ours -= 1
                 run.error = answer
             elif answer is None or _nothing_queued(answer):  # nothing landed there: go elsewhere
-                load.ours -= 1
                 again.append(run)
                 if answer is not None:
                     self._missed(index, answer, enqueue=True)
@@ -206,9 +201,9 @@ class PoolBatch:
                 run.batch_ids = list(answer.batch_ids)
                 self._missed(index, answer, enqueue=True)
             else:  # the server refused the values (a 422): another would too
-                load.ours -= 1
                 run.error = answer
         self.runs.send_again(again)
+        self.runs.recount()
 
     # --- following the runs in flight ---
 
@@ -230,6 +225,7 @@ class PoolBatch:
             if health.failed and self.runs.on(index):
                 self.failover.move_off(index, self._update)
         self.failover.cancel_leftovers()
+        self.runs.recount()
 
     def _look(self, index: int) -> dict[int, dict[str, Any]]:
         """Each certain run's items now; runs whose enqueue answer was lost are settled first:
@@ -238,7 +234,6 @@ class PoolBatch:
         for run in self.runs.on(index):
             if not run.uncertain:
                 continue
-            member.load.ours -= 1
             if member.unrun(run.batch_ids):
                 run.moved(self.urls[index], "its enqueue answer was lost; canceled there")
                 self.runs.send_again([run])
@@ -270,7 +265,6 @@ class PoolBatch:
         if run.submission is not None and run.item_ids and len(run.finals) == len(run.item_ids):
             member = self.members[run.server or 0]
             run.results = [self._result(run, member, run.finals[i]) for i in run.item_ids]
-            member.load.ours -= 1
 
     def _result(self, run: Run, member: PoolMember, item: dict[str, Any]) -> RunResult:
         result = build_result(item, run.submission, member.client)

@@ -71,7 +71,6 @@ class AsyncFailover:
             after: dict[int, str] | None
             try:
                 if run.uncertain and not await member.unrun(run.batch_ids):
-                    member.load.ours -= 1
                     run.error = IvkError(
                         f"its enqueue answer was lost, and batch {', '.join(run.batch_ids)} ran "
                         f"on {member.url} (its results are there)"
@@ -88,7 +87,6 @@ class AsyncFailover:
             if not confirmed:
                 unconfirmed.append(Leftover(run.index, run.item_ids, list(run.batch_ids)))
             run.moved(member.url, why if confirmed else why + "; not canceled there")
-            member.load.ours -= 1
             self.runs.send_again([run])
         if unconfirmed:
             self.leftovers.setdefault(index, []).extend(unconfirmed)

@@ -72,7 +72,6 @@ class Failover:
             after: dict[int, str] | None
             try:
                 if run.uncertain and not member.unrun(run.batch_ids):
-                    member.load.ours -= 1
                     run.error = IvkError(
                         f"its enqueue answer was lost, and batch {', '.join(run.batch_ids)} ran "
                         f"on {member.url} (its results are there)"
@@ -89,7 +88,6 @@ class Failover:
             if not confirmed:
                 unconfirmed.append(Leftover(run.index, run.item_ids, list(run.batch_ids)))
             run.moved(member.url, why if confirmed else why + "; not canceled there")
-            member.load.ours -= 1
             self.runs.send_again([run])
         if unconfirmed:
             self.leftovers.setdefault(index, []).extend(unconfirmed)

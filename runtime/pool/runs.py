@@ -10,6 +10,7 @@ from typing import Any
 
 from ..client.results import Placement, RunResult
 from ..client.submission import Submission
+from .choose import Load
 
 __all__ = ["Run", "Runs"]
 
@@ -30,6 +31,9 @@ class Run:
     results: list[RunResult] | None = None
     error: BaseException | None = None  # refused by the server (a 422): not sent elsewhere
     moved_from: list[Placement] = field(default_factory=list)
+    # the server's load it is counted in (one place only: a count kept and undone by hand
+    # drifted, and a canceled batch left its runs counted for the pool's later batches)
+    counted: Load | None = field(default=None, repr=False, compare=False)
 
     @property
     def item_ids(self) -> list[int]:
@@ -42,6 +46,17 @@ class Run:
     @property
     def settled(self) -> bool:
         return self.results is not None or self.error is not None
+
+    def count(self, load: Load) -> None:
+        """Counted among that server's runs of ours (and no longer where it was counted)."""
+        self.uncount()
+        load.ours += 1
+        self.counted = load
+
+    def uncount(self) -> None:
+        if self.counted is not None:
+            self.counted.ours -= 1
+            self.counted = None
 
     def placed(self, server: int, submission: Submission) -> None:
         self.server, self.submission = server, submission
@@ -74,6 +89,12 @@ class Runs:
 
     def on(self, server: int) -> list[Run]:
         return [r for r in self.all if r.server == server and r.in_flight]
+
+    def recount(self) -> None:
+        """Uncount the runs no longer in flight (settled, moved, or never placed)."""
+        for run in self.all:
+            if not run.in_flight:
+                run.uncount()
 
     def send_again(self, runs: Sequence[Run]) -> None:
         """Runs to go to a server before the ones never sent (in their input order)."""

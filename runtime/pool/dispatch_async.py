@@ -21,7 +21,7 @@ from ..client.results import RunResult, build_result, first_failure
 from ..client.plan import local_paths
 from ..client.submission import Submission
 from .choose import pick
-from .failover_async import AsyncFailover
+from .failover_async import RUNNING, AsyncFailover
 from .fanout import async_each
 from .health import Health, is_miss
 from .member_async import AsyncPoolMember, finished
@@ -126,27 +126,36 @@ class AsyncPoolBatch:
 
     async def _feed(self) -> None:
         live = [i for i, h in enumerate(self.health) if not h.failed]
-        if not self.runs.waiting or all(self.members[i].load.ours >= self.per_server for i in live):
+        room = any(self.members[i].load.ours < self.per_server for i in live)
+        flying = [r for r in self.runs.all if r.in_flight]
+        # none of ours seen running: the queues are read to tell a paused one (one read a
+        # round while ours wait behind others' items)
+        stalled = not any(r.uncertain or set(r.statuses.values()) & set(RUNNING) for r in flying)
+        if not (self.runs.waiting and room) and not (flying and stalled):
             return  # no room anywhere: no status to read until one of ours finishes
         # every live server is read, not only those that answered last time: this read is the
         # probe that takes a server back after a miss (else one never asked again stays idle)
-        answers = await async_each([self.members[i].takes_runs for i in live])
-        open_, paused = set(), set()
-        for index, count in zip(live, answers):
-            if isinstance(count, Exception):
-                if not is_miss(count):
-                    raise self._failed(f"{self.urls[index]} answered with an error", [count])
-                self._missed(index, count)
+        answers = await async_each([self.members[i].status for i in live])
+        open_, paused, running = set(), [], False
+        for index, status in zip(live, answers):
+            if isinstance(status, Exception):
+                if not is_miss(status):
+                    raise self._failed(f"{self.urls[index]} answered with an error", [status])
+                self._missed(index, status)
                 continue
             self.health[index].answered()
-            if count is None:  # its processor is paused
-                paused.add(index)
+            if not status.processor.is_started:  # paused: takes nothing until resumed
+                paused.append(self.urls[index])
+                running = running or status.counts.in_progress + status.counts.waiting > 0
             else:
-                self.members[index].load.read(count)
+                self.members[index].load.read(status.counts.unfinished)
                 open_.add(index)
-        if paused and len(paused) == len(live) and not any(r.in_flight for r in self.runs.all):
-            # every server answers, none takes a run, none of ours runs: it would wait forever
-            raise self._failed("the queue of every server of the pool is paused (queue.resume())")
+        if paused and len(paused) == len(live) and stalled and not running:
+            # every server answers, none takes a run, nothing runs there: it would wait forever
+            raise self._failed(
+                f"the queue of every server of the pool is paused ({', '.join(paused)}): "
+                "queue.resume() there runs what is queued"
+            )
         chosen: dict[int, list[Run]] = {}
         loads = [m.load if i in open_ else None for i, m in enumerate(self.members)]
         while self.runs.waiting:

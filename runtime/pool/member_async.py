@@ -10,7 +10,13 @@ from typing import Any
 
 from ..api import queue
 from ..api.call import Call
-from ..api.queue_types import TERMINAL_STATUSES, parse_batch_status, parse_item, parse_queue_status
+from ..api.queue_types import (
+    TERMINAL_STATUSES,
+    QueueStatus,
+    parse_batch_status,
+    parse_item,
+    parse_queue_status,
+)
 from ..client.async_client import AsyncInvokeAIClient
 from ..client.plan import local_paths, resolve_uploads
 from ..client.submission import Submission
@@ -105,11 +111,10 @@ class AsyncPoolMember:
                 return False
         return True
 
-    async def takes_runs(self) -> int | None:
-        """Items pending or in progress on its queue (anyone's); None while its processor is
-        paused (runs sent there would wait until someone resumes it)."""
-        status = parse_queue_status(await self._read(queue.status_call(self.client.queue_id)))
-        return status.counts.unfinished if status.processor.is_started else None
+    async def status(self) -> QueueStatus:
+        """Its queue's counts (anyone's items) and whether its processor is started (runs sent
+        to a paused one wait until someone resumes it)."""
+        return parse_queue_status(await self._read(queue.status_call(self.client.queue_id)))
 
     async def _read(self, call: Call) -> Any:
         return await self.client._json(dataclasses.replace(call, timeout=self._poll_timeout))

@@ -11,7 +11,13 @@ from typing import Any
 
 from ..api import queue
 from ..api.call import Call
-from ..api.queue_types import TERMINAL_STATUSES, parse_batch_status, parse_item, parse_queue_status
+from ..api.queue_types import (
+    TERMINAL_STATUSES,
+    QueueStatus,
+    parse_batch_status,
+    parse_item,
+    parse_queue_status,
+)
 from ..client.sync_client import InvokeAIClient
 from ..client.plan import local_paths, resolve_uploads
 from ..client.submission import Submission
@@ -106,11 +112,10 @@ class PoolMember:
                 return False
         return True
 
-    def takes_runs(self) -> int | None:
-        """Items pending or in progress on its queue (anyone's); None while its processor is
-        paused (runs sent there would wait until someone resumes it)."""
-        status = parse_queue_status(self._read(queue.status_call(self.client.queue_id)))
-        return status.counts.unfinished if status.processor.is_started else None
+    def status(self) -> QueueStatus:
+        """Its queue's counts (anyone's items) and whether its processor is started (runs sent
+        to a paused one wait until someone resumes it)."""
+        return parse_queue_status(self._read(queue.status_call(self.client.queue_id)))
 
     def _read(self, call: Call) -> Any:
         return self.client._json(dataclasses.replace(call, timeout=self._poll_timeout))

@@ -34,7 +34,11 @@ class AsyncInvokeAIPool:
     each, so every server is fed as its runs finish. A server that stops answering has its
     unfinished runs canceled there where it still can, and sent to the others once; each
     result says where it ran (``server``, ``item_id``) and where it was before
-    (``moved_from``)."""
+    (``moved_from``).
+
+    When the queue of every server still in the batch is paused and nothing runs there, the
+    batch raises PoolFailed at once, naming those servers and each run's fate, rather than
+    wait for a resume that may never come (the runs queued there stay, and run on resume)."""
 
     is_async = IS_ASYNC
 

@@ -11,11 +11,11 @@ import sys
 
 import pytest
 
-from ivk_runtime import AsyncInvokeAIPool, InvokeAIPool
+from ivk_runtime import AsyncInvokeAIPool, InvokeAIClient, InvokeAIPool, PoolFailed, ProgressEvent
 from ivk_runtime.pool.choose import Load
 from ivk_runtime.pool.runs import Runs
 
-from pool_support import assert_own_sizes, blur
+from pool_support import assert_own_sizes, blur, items_since, last_item_id
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "runtime"))
 from fault_proxy import Fault, FaultProxy  # noqa: E402
@@ -80,3 +80,26 @@ def test_a_run_is_counted_on_one_server_once_however_often_it_is_undone() -> Non
     run.uncount()
     run.uncount()  # a failed attempt undone twice (the review's negative counts)
     assert (first.ours, second.ours) == (1, 0)
+
+
+def test_every_queue_paused_after_the_runs_are_on_it_fails_at_once(invokeai_url: str) -> None:
+    control = InvokeAIClient(invokeai_url)
+    before = last_item_id(invokeai_url)
+
+    def pause_at_first_pending(event: ProgressEvent) -> None:
+        if event.status == "pending" and control.queue.status().processor.is_started:
+            control.queue.pause()
+
+    params = [blur.BlurImage(width=20 + 4 * i, height=24) for i in range(3)]
+    try:
+        with InvokeAIPool([invokeai_url]) as pool:
+            with pytest.raises(PoolFailed, match="paused") as failed:
+                blur.BlurImage.run_many(pool, params, timeout=40, progress=pause_at_first_pending)
+    finally:
+        control.queue.resume()
+        for item_id, status in items_since(invokeai_url, before).items():
+            if status == "pending":
+                control.queue.cancel(item_id)
+        control.close()
+    assert invokeai_url in str(failed.value)
+    assert any(f.startswith(f"queued on {invokeai_url}") for f in failed.value.fates)

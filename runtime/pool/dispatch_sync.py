@@ -22,7 +22,7 @@ from ..client.results import RunResult, build_result, first_failure
 from ..client.plan import local_paths
 from ..client.submission import Submission
 from .choose import pick
-from .failover_sync import RUNNING, Failover
+from .failover_sync import RUNNING, Failover, Leftover, batch_state, ran_there
 from .fanout import each
 from .health import Health, is_miss
 from .member_sync import PoolMember, finished
@@ -225,9 +225,9 @@ class PoolBatch:
             if isinstance(answer, Exception):
                 if not is_miss(answer):
                     raise self._failed(f"{self.urls[index]} answered with an error", [answer])
-                self._missed(index, answer)
+                self._missed(index, answer, look=True)
                 continue
-            self.health[index].answered()
+            self.health[index].looked()
             for run in self.runs.on(index):
                 self._update(run, answer)
         for index, health in enumerate(self.health):
@@ -243,14 +243,17 @@ class PoolBatch:
         for run in self.runs.on(index):
             if not run.uncertain:
                 continue
-            if member.unrun(run.batch_ids):
-                run.moved(self.urls[index], "its enqueue answer was lost; canceled there")
-                self.runs.send_again([run])
-            else:  # it ran there, its items unknown to us: named, not run again
-                run.error = IvkError(
-                    f"its enqueue answer was lost, and batch {', '.join(run.batch_ids)} ran on "
-                    f"{self.urls[index]} (its results are there)"
-                )
+            batch_ids = list(run.batch_ids)
+            state = batch_state(member.cancel_batches(batch_ids))
+            if state == "ran":  # its items unknown to us: named, not run again
+                run.error = ran_there(batch_ids, self.urls[index])
+                continue
+            why = "its enqueue answer was lost; canceled there"
+            if state == "unseen":  # not proof: a sent request can land later (so it is watched)
+                why = "its enqueue answer was lost and it is not there; it may still land"
+                self.failover.watch(index, Leftover(run.index, [], batch_ids, said=False))
+            run.moved(self.urls[index], why)
+            self.runs.send_again([run])
         ids = [
             i
             for r in self.runs.on(index)
@@ -282,8 +285,10 @@ class PoolBatch:
         result.moved_from = tuple(run.moved_from)
         return result
 
-    def _missed(self, index: int, exc: BaseException, *, enqueue: bool = False) -> None:
-        if self.health[index].missed(exc, enqueue=enqueue):
+    def _missed(
+        self, index: int, exc: BaseException, *, enqueue: bool = False, look: bool = False
+    ) -> None:
+        if self.health[index].missed(exc, enqueue=enqueue, look=look):
             self.errors.append(exc)
 
     # --- reporting ---

@@ -6,7 +6,8 @@ A run moves once its server is declared failed (``health``), whether or not the 
 was confirmed: a server that answers nothing cannot be waited for without losing the run.
 What could not be canceled is named in a ``PoolWarning`` and kept as a leftover; while the
 batch lasts (and once at its end) the pool tries to cancel leftovers again, and warns if one
-ran after all."""
+ran after all. A run whose enqueue answer was lost and whose batch is not found on its queue is
+sent elsewhere too, and its batch watched the same way: a request can still land later."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..api.queue_types import QueueCounts
 from ..errors import IvkError, NotFound, PoolWarning
 from .fanout import each
 from .health import Health
@@ -33,11 +35,23 @@ Update = Callable[[Run, Mapping[int, dict[str, Any]]], None]
 
 @dataclass
 class Leftover:
-    """A run's items (or batches) on a failed server, not confirmed canceled there."""
+    """A run's items (or batches, its items unknown) on a server, not confirmed canceled."""
 
     run: int
     item_ids: list[int]
     batch_ids: list[str]
+    said: bool = True  # named in a warning already (else: said at the end if never seen)
+
+
+def batch_state(counts: Sequence[QueueCounts]) -> str:
+    """What batches whose enqueue answer was lost did on a queue, once canceled there: "ran"
+    (an item of them started), "canceled" (they landed, and nothing of them is left to run),
+    or "unseen" (not there, or not yet: the request may still land)."""
+    if any(c.in_progress or c.waiting or c.completed or c.failed for c in counts):
+        return "ran"
+    if counts and all(c.total and not c.unfinished for c in counts):
+        return "canceled"
+    return "unseen"
 
 
 class Failover:
@@ -71,15 +85,16 @@ class Failover:
                     continue  # finished there, or running there: its result is awaited
             after: dict[int, str] | None
             try:
-                if run.uncertain and not member.unrun(run.batch_ids):
-                    run.error = IvkError(
-                        f"its enqueue answer was lost, and batch {', '.join(run.batch_ids)} ran "
-                        f"on {member.url} (its results are there)"
-                    )
-                    continue
-                after = member.cancel(run.item_ids, run.batch_ids)
-                if any(s in ("completed", "failed") for s in after.values()):
-                    update(run, member.items(run.item_ids))  # its result stands
+                if run.uncertain:
+                    state = batch_state(member.cancel_batches(run.batch_ids))
+                    if state == "ran":
+                        run.error = ran_there(run.batch_ids, member.url)
+                        continue
+                    after = {} if state == "canceled" else None  # unseen: it may still land
+                else:
+                    after = member.cancel(run.item_ids)
+                    if any(s in ("completed", "failed") for s in after.values()):
+                        update(run, member.items(run.item_ids))  # its result stands
             except IvkError:
                 after = None
             if run.settled:
@@ -100,6 +115,11 @@ class Failover:
                 stacklevel=7,
             )
 
+    def watch(self, index: int, left: Leftover) -> None:
+        """Keep cancelling (and looking at) what a server may still run of a moved run."""
+        self.leftovers.setdefault(index, []).append(left)
+        self._tried[index] = time.monotonic()
+
     def cancel_leftovers(self, *, final: bool = False) -> None:
         """Try again to cancel what failed servers may still run (at most every RETRY_EVERY s,
         or now when ``final``)."""
@@ -111,41 +131,71 @@ class Failover:
         ]
         for index in due:
             self._tried[index] = now
-        answers = each([self._cancel_on(i) for i in due])
-        for index, ran in zip(due, answers):
-            if isinstance(ran, Exception) or not ran:
+        answers = each([self._cancel_on(i, final) for i in due])
+        for index, answer in zip(due, answers):
+            if isinstance(answer, Exception):
                 continue
-            warnings.warn(
-                f"{self.members[index].url} answered again: it had run {_named(ran)} after the "
-                "pool moved them (each ran again elsewhere; its result is the other server's)",
-                PoolWarning,
-                stacklevel=7,
-            )
+            url, (ran, unseen) = self.members[index].url, answer
+            if ran:
+                warnings.warn(
+                    f"{url} had run {_named(ran)} after the pool sent them elsewhere (each ran "
+                    "again elsewhere; its result is the other server's)",
+                    PoolWarning,
+                    stacklevel=7,
+                )
+            if unseen:
+                warnings.warn(
+                    f"{url} never showed {_named(unseen)}, whose enqueue answer was lost: each "
+                    "ran elsewhere; if that request still lands there, it runs there again",
+                    PoolWarning,
+                    stacklevel=7,
+                )
 
-    def _cancel_on(self, index: int) -> Callable[[], Any]:
-        def cancel() -> list[Leftover]:
-            member, ran = self.members[index], []
+    def _cancel_on(self, index: int, final: bool) -> Callable[[], Any]:
+        def cancel() -> tuple[list[Leftover], list[Leftover]]:
+            member, ran, unseen = self.members[index], [], []
             for left in list(self.leftovers[index]):
                 try:
-                    after = member.cancel(left.item_ids, left.batch_ids)
-                except NotFound:  # deleted from its queue meanwhile: nothing left to run
-                    after = {}
+                    state = self._settle(member, left)
+                except IvkError:  # not answering: the rest waits for the next try
+                    break
+                if state == "unseen" and not final:
+                    continue  # it may still land: looked at again
                 self.leftovers[index].remove(left)
-                if any(s in ("completed", "failed") for s in after.values()):
+                if state == "ran":
                     ran.append(left)
-            return ran
+                elif state == "unseen" and not left.said:
+                    unseen.append(left)
+            return ran, unseen
 
         return cancel
+
+    def _settle(self, member: PoolMember, left: Leftover) -> str:
+        """Cancel a leftover there: its ``batch_state`` (its items named once it has some)."""
+        if not left.item_ids:
+            state = batch_state(member.cancel_batches(left.batch_ids))
+            if state != "unseen":
+                left.item_ids = member.batch_items(left.batch_ids)
+            return state
+        try:
+            after = member.cancel(left.item_ids)
+        except NotFound:  # deleted from its queue meanwhile: nothing left to run
+            return "canceled"
+        return "ran" if any(s in ("completed", "failed") for s in after.values()) else "canceled"
+
+
+def ran_there(batch_ids: Sequence[str], url: str) -> IvkError:
+    """A run whose enqueue answer was lost, found started there: named, not run again."""
+    return IvkError(
+        f"its enqueue answer was lost, and batch {', '.join(batch_ids)} ran on {url} (its "
+        "results are there)"
+    )
 
 
 def _named(leftovers: Sequence[Leftover]) -> str:
     return ", ".join(
-        f"run {x.run} ("
-        + (
-            f"item {', '.join(map(str, x.item_ids))}"
-            if x.item_ids
-            else f"batch {', '.join(x.batch_ids)}"
-        )
+        f"run {x.run} (batch {', '.join(x.batch_ids)}"
+        + (f", item {', '.join(map(str, x.item_ids))}" if x.item_ids else "")
         + ")"
         for x in leftovers
     )

@@ -35,6 +35,9 @@ class Health:
         # enqueues in a row without an answer: other requests answering does not reset these,
         # so a server that answers reads but never takes a run fails too
         self.lost_enqueues = 0
+        # looks at our items in a row without an answer: its status answering does not reset
+        # these either (read each round as a probe), so one that never shows our runs fails
+        self.lost_looks = 0
         self.failed = False  # declared failed: its runs moved, never used again this batch
         self.last_error: BaseException | None = None
 
@@ -47,18 +50,23 @@ class Health:
         if not self.failed:
             self.misses = 0
 
+    def looked(self) -> None:
+        self.lost_looks = 0
+        self.answered()
+
     def enqueued(self) -> None:
         self.lost_enqueues = 0
         self.answered()
 
-    def missed(self, exc: BaseException, *, enqueue: bool = False) -> bool:
+    def missed(self, exc: BaseException, *, enqueue: bool = False, look: bool = False) -> bool:
         """Count a request without an answer; True when this makes the server failed."""
         self.last_error = exc
         if self.failed:
             return False
         self.misses += 1
         self.lost_enqueues += enqueue
-        if self.misses >= MISSES_TO_FAIL or self.lost_enqueues >= MISSES_TO_FAIL:
+        self.lost_looks += look
+        if MISSES_TO_FAIL <= max(self.misses, self.lost_enqueues, self.lost_looks):
             self.failed = True
             return True
         return False

@@ -13,6 +13,7 @@ from ..api import queue
 from ..api.call import Call
 from ..api.queue_types import (
     TERMINAL_STATUSES,
+    QueueCounts,
     QueueStatus,
     parse_batch_status,
     parse_item,
@@ -92,25 +93,29 @@ class PoolMember:
         qid = self.client.queue_id
         return {i: dict(self._read(queue.queue_item_call(qid, i))) for i in item_ids}
 
-    def cancel(self, item_ids: Sequence[int], batch_ids: Sequence[str]) -> dict[int, str]:
-        """Cancel a run's items (or, with its item ids unknown, its batches): each item's
-        status afterwards, as the server says (a finished item stays as it was)."""
+    def cancel(self, item_ids: Sequence[int]) -> dict[int, str]:
+        """Cancel a run's items: each item's status afterwards, as the server says (a finished
+        item stays as it was)."""
         qid = self.client.queue_id
-        if not item_ids:
-            self._read(queue.cancel_batches_call(qid, list(batch_ids)))
-            return {}
         return {i: parse_item(self._read(queue.cancel_call(qid, i))).status for i in item_ids}
 
-    def unrun(self, batch_ids: Sequence[str]) -> bool:
-        """Whether batches whose enqueue answer was lost are certainly not running here: canceled
-        (if they landed), with nothing of them started."""
+    def cancel_batches(self, batch_ids: Sequence[str]) -> list[QueueCounts]:
+        """Cancel batches whose enqueue answer was lost (what of them landed), then what each
+        holds now: nothing yet (it may still land), canceled items, or items that started."""
         qid = self.client.queue_id
         self._read(queue.cancel_batches_call(qid, list(batch_ids)))
+        return [
+            parse_batch_status(self._read(queue.batch_status_call(qid, b))).counts
+            for b in batch_ids
+        ]
+
+    def batch_items(self, batch_ids: Sequence[str]) -> list[int]:
+        """The item ids these batches put on its queue (to name them)."""
+        ids: list[int] = []
         for batch_id in batch_ids:
-            counts = parse_batch_status(self._read(queue.batch_status_call(qid, batch_id)))
-            if counts.counts.completed or counts.counts.failed or counts.counts.in_progress:
-                return False
-        return True
+            found = self.client._conn.drive(queue.find_batch(self.client.queue_id, batch_id))
+            ids.extend(found.item_ids if found is not None else [])
+        return ids
 
     def status(self) -> QueueStatus:
         """Its queue's counts (anyone's items) and whether its processor is started (runs sent

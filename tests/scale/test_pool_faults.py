@@ -8,10 +8,13 @@ from __future__ import annotations
 import asyncio
 import pathlib
 import sys
+import time
+import warnings
 
 import pytest
 
 from ivk_runtime import AsyncInvokeAIPool, InvokeAIClient, InvokeAIPool, PoolFailed, ProgressEvent
+from ivk_runtime.errors import PoolWarning
 from ivk_runtime.pool.choose import Load
 from ivk_runtime.pool.runs import Runs
 
@@ -103,3 +106,84 @@ def test_every_queue_paused_after_the_runs_are_on_it_fails_at_once(invokeai_url:
         control.close()
     assert invokeai_url in str(failed.value)
     assert any(f.startswith(f"queued on {invokeai_url}") for f in failed.value.fates)
+
+
+def _batch_items(url: str, batch_id: str) -> dict[int, str]:
+    with InvokeAIClient(url) as client:
+        items = client.queue.items(limit=None, newest_first=False)
+    return {i.item_id: i.status for i in items if i.batch_id == batch_id}
+
+
+def test_a_lost_enqueue_that_lands_late_is_watched_never_run_twice_unsaid(
+    invokeai_url: str,
+) -> None:
+    """The first enqueue's connection is cut, and the request reaches the server 9 s later
+    (after the client stopped looking for it): the pool sends the run again, and cancels the
+    late batch when it lands, or says it ran (or never showed)."""
+    proxy = FaultProxy(invokeai_url)
+    cut: list[float] = []
+
+    def late_first_enqueue(method: str, path: str) -> Fault | None:
+        if path.endswith("/enqueue_batch") and not cut:
+            cut.append(time.monotonic())
+            return Fault(reset_then_deliver=9.0)
+        return None
+
+    proxy.rule = late_first_enqueue
+    params = [blur.BlurImage(width=20 + 4 * i, height=20) for i in range(6)]
+    try:
+        with InvokeAIPool([proxy.url], per_server=1) as pool:
+            with warnings.catch_warnings(record=True) as warned:
+                warnings.simplefilter("always")
+                results = blur.BlurImage.run_many(pool, params, timeout=60)
+        time.sleep(max(0.0, cut[0] + 12.0 - time.monotonic()))  # it has landed by now
+    finally:
+        proxy.close()
+    assert_own_sizes(params, results)
+    [lost] = results[0].moved_from
+    assert lost.batch_id
+    late = _batch_items(invokeai_url, lost.batch_id)
+    said = [str(w.message) for w in warned if lost.batch_id in str(w.message)]
+    if not late:  # landed after the batch: the pool said it might
+        assert said and "never showed" in said[0]
+    elif set(late.values()) != {"canceled"}:  # it ran there too: said, naming its items
+        assert said and "had run" in said[0] and all(f"item {i}" in said[0] for i in late), late
+    assert "may still land" in lost.why
+
+
+def test_a_batch_only_leftover_that_ran_is_said_when_its_server_answers(
+    invokeai_url: str, second_invokeai_url: str
+) -> None:
+    """The first server takes the first enqueue (the answer is cut) and then answers 503 until
+    that run is queued on the other server: the run moved knowing only its batch, which ran on
+    the first server all along; once it answers the pool says so, naming the items."""
+    proxy = FaultProxy(invokeai_url)
+    state = {"cut": False, "failing": False}
+
+    def cut_then_fail(method: str, path: str) -> Fault | None:
+        if path.endswith("/enqueue_batch") and not state["cut"]:
+            state["cut"] = state["failing"] = True
+            return Fault(reset_then_deliver=0.2)  # lands, the answer is lost
+        return Fault(status=503) if state["failing"] else None
+
+    def answer_again_once_moved(event: ProgressEvent) -> None:
+        if event.data["run"] == 0 and event.data["server"] == second_invokeai_url:
+            state["failing"] = False
+
+    proxy.rule = cut_then_fail
+    params = [blur.BlurImage(width=20 + 4 * i, height=28) for i in range(3)]
+    try:
+        with InvokeAIPool([proxy.url, second_invokeai_url], per_server=1) as pool:
+            with pytest.warns(PoolWarning) as warned:
+                results = blur.BlurImage.run_many(
+                    pool, params, timeout=90, progress=answer_again_once_moved
+                )
+    finally:
+        proxy.close()
+    assert_own_sizes(params, results)
+    [lost] = results[0].moved_from
+    assert results[0].server == second_invokeai_url and lost.batch_id
+    ran = _batch_items(invokeai_url, lost.batch_id)
+    assert ran and set(ran.values()) == {"completed"}  # it ran on the first server too
+    text = " ".join(str(w.message) for w in warned)
+    assert "had run" in text and all(f"item {i})" in text for i in ran), text

@@ -110,7 +110,9 @@ async def test_leaving_the_stream_early_stops_the_watch(client: InvokeAIClient) 
     handle = blur(client)
     stream = handle.submit_sync_monitor_async()
     assert (await stream.__anext__())["event_type"] == "submission"
-    assert (await stream.__anext__())["event_type"] == "invocation_started"
+    # the first event of the watch: invocation_started, or (a loaded machine whose socket fell
+    # back to polling, which sees no invocation events) the final status
+    assert (await stream.__anext__())["event_type"] in ("invocation_started", "queue_item_status_changed")
     await stream.aclose()
     monitor = handle._monitor
     assert monitor is not None

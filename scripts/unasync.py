@@ -90,6 +90,7 @@ WORDS = {
     "AsyncFailover": "Failover",
     "failover_async": "failover_sync",
     "async_each": "each",
+    "AsyncStarted": "Started",
     "member_async": "member_sync",
     "dispatch_async": "dispatch_sync",
     "pool_async": "pool_sync",

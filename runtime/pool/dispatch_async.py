@@ -22,7 +22,7 @@ from ..client.plan import local_paths
 from ..client.submission import Submission
 from .choose import pick
 from .failover_async import RUNNING, AsyncFailover, Leftover, batch_state, ran_there
-from .fanout import async_each
+from .fanout import AsyncStarted, async_each
 from .health import Health, is_miss
 from .member_async import AsyncPoolMember, finished
 from .runs import Run, Runs
@@ -30,6 +30,7 @@ from .runs import Run, Runs
 __all__ = ["AsyncPoolBatch"]
 
 POLL_INTERVAL = 0.25  # seconds between looks at the runs in flight
+Sent = Submission | BaseException | None  # one run's enqueue: placed, failed, or not tried
 
 
 class AsyncPoolBatch:
@@ -56,6 +57,9 @@ class AsyncPoolBatch:
         self.errors: list[BaseException] = []
         self._progress: ProgressFn | None = None
         self._bar_keys: dict[tuple[int, int], int] | None = None
+        # server -> the runs being enqueued there, on their own: the loop never waits for an
+        # enqueue (a hung one takes several timeouts), so the others are followed and fed
+        self._sending: dict[int, tuple[list[Run], AsyncStarted[list[Sent]]]] = {}
 
     async def run(
         self, timeout: float | None, progress: ProgressFn | None, bar: bool
@@ -74,6 +78,7 @@ class AsyncPoolBatch:
                     raise self._failed("every server of the pool failed")
                 if deadline is not None and time.monotonic() > deadline:
                     raise self._failed(f"the runs did not finish within {timeout:g} s")
+                self._collect()
                 await self._feed()
                 await self._follow()
                 if not self.runs.settled:
@@ -81,6 +86,8 @@ class AsyncPoolBatch:
         finally:
             for run in self.runs.all:  # what the batch leaves behind is no longer ours to count
                 run.uncount()  # first: even a batch canceled or interrupted here leaves none
+            for _, started in self._sending.values():
+                started.stop()  # (their runs' fates said so: being enqueued, may land)
             await self.failover.cancel_leftovers(final=True)
         refused = [r.error for r in self.runs.all if r.error is not None]
         if refused:
@@ -126,7 +133,8 @@ class AsyncPoolBatch:
 
     async def _feed(self) -> None:
         live = [i for i, h in enumerate(self.health) if not h.failed]
-        room = any(self.members[i].load.ours < self.per_server for i in live)
+        takers = [i for i in live if i not in self._sending]  # one enqueue at a time on each
+        room = any(self.members[i].load.ours < self.per_server for i in takers)
         flying = [r for r in self.runs.all if r.in_flight]
         # none of ours seen running: the queues are read to tell a paused one (one read a
         # round while ours wait behind others' items)
@@ -150,14 +158,14 @@ class AsyncPoolBatch:
             else:
                 self.members[index].load.read(status.counts.unfinished)
                 open_.add(index)
-        if paused and len(paused) == len(live) and stalled and not running:
+        if paused and len(paused) == len(live) and stalled and not running and not self._sending:
             # every server answers, none takes a run, nothing runs there: it would wait forever
             raise self._failed(
                 f"the queue of every server of the pool is paused ({', '.join(paused)}): "
                 "queue.resume() there runs what is queued"
             )
         chosen: dict[int, list[Run]] = {}
-        loads = [m.load if i in open_ else None for i, m in enumerate(self.members)]
+        loads = [m.load if i in open_ and i in takers else None for i, m in enumerate(self.members)]
         while self.runs.waiting:
             taker = pick(loads, self.per_server)
             if taker is None:
@@ -165,16 +173,26 @@ class AsyncPoolBatch:
             run = self.runs.all[self.runs.waiting.popleft()]
             chosen.setdefault(taker, []).append(run)
             run.count(self.members[taker].load)  # counted now, so the next pick sees it
-        sends = [functools.partial(self._send, i, runs) for i, runs in chosen.items()]
-        for (taker, runs), sent in zip(chosen.items(), await async_each(sends)):
+        for taker, runs in chosen.items():
+            for run in runs:
+                run.sending = taker
+            self._sending[taker] = (runs, AsyncStarted(functools.partial(self._send, taker, runs)))
+
+    def _collect(self) -> None:
+        """The answers of the enqueues that have finished."""
+        for taker, (runs, started) in list(self._sending.items()):
+            if not started.done():
+                continue
+            del self._sending[taker]
+            for run in runs:
+                run.sending = None
+            sent = started.result()
             self._sent(taker, runs, [sent] * len(runs) if isinstance(sent, Exception) else sent)
 
-    async def _send(
-        self, index: int, runs: Sequence[Run]
-    ) -> list[Submission | BaseException | None]:
+    async def _send(self, index: int, runs: Sequence[Run]) -> list[Sent]:
         """Enqueue the runs on one server, in order; after a failure the rest are not tried
         (None)."""
-        out: list[Submission | BaseException | None] = []
+        out: list[Sent] = []
         member = self.members[index]
         for run in runs:
             if out and not isinstance(out[-1], Submission):

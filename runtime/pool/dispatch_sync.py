@@ -23,7 +23,7 @@ from ..client.plan import local_paths
 from ..client.submission import Submission
 from .choose import pick
 from .failover_sync import RUNNING, Failover, Leftover, batch_state, ran_there
-from .fanout import each
+from .fanout import Started, each
 from .health import Health, is_miss
 from .member_sync import PoolMember, finished
 from .runs import Run, Runs
@@ -31,6 +31,7 @@ from .runs import Run, Runs
 __all__ = ["PoolBatch"]
 
 POLL_INTERVAL = 0.25  # seconds between looks at the runs in flight
+Sent = Submission | BaseException | None  # one run's enqueue: placed, failed, or not tried
 
 
 class PoolBatch:
@@ -57,6 +58,9 @@ class PoolBatch:
         self.errors: list[BaseException] = []
         self._progress: ProgressFn | None = None
         self._bar_keys: dict[tuple[int, int], int] | None = None
+        # server -> the runs being enqueued there, on their own: the loop never waits for an
+        # enqueue (a hung one takes several timeouts), so the others are followed and fed
+        self._sending: dict[int, tuple[list[Run], Started[list[Sent]]]] = {}
 
     def run(
         self, timeout: float | None, progress: ProgressFn | None, bar: bool
@@ -75,6 +79,7 @@ class PoolBatch:
                     raise self._failed("every server of the pool failed")
                 if deadline is not None and time.monotonic() > deadline:
                     raise self._failed(f"the runs did not finish within {timeout:g} s")
+                self._collect()
                 self._feed()
                 self._follow()
                 if not self.runs.settled:
@@ -82,6 +87,8 @@ class PoolBatch:
         finally:
             for run in self.runs.all:  # what the batch leaves behind is no longer ours to count
                 run.uncount()  # first: even a batch canceled or interrupted here leaves none
+            for _, started in self._sending.values():
+                started.stop()  # (their runs' fates said so: being enqueued, may land)
             self.failover.cancel_leftovers(final=True)
         refused = [r.error for r in self.runs.all if r.error is not None]
         if refused:
@@ -127,7 +134,8 @@ class PoolBatch:
 
     def _feed(self) -> None:
         live = [i for i, h in enumerate(self.health) if not h.failed]
-        room = any(self.members[i].load.ours < self.per_server for i in live)
+        takers = [i for i in live if i not in self._sending]  # one enqueue at a time on each
+        room = any(self.members[i].load.ours < self.per_server for i in takers)
         flying = [r for r in self.runs.all if r.in_flight]
         # none of ours seen running: the queues are read to tell a paused one (one read a
         # round while ours wait behind others' items)
@@ -151,14 +159,14 @@ class PoolBatch:
             else:
                 self.members[index].load.read(status.counts.unfinished)
                 open_.add(index)
-        if paused and len(paused) == len(live) and stalled and not running:
+        if paused and len(paused) == len(live) and stalled and not running and not self._sending:
             # every server answers, none takes a run, nothing runs there: it would wait forever
             raise self._failed(
                 f"the queue of every server of the pool is paused ({', '.join(paused)}): "
                 "queue.resume() there runs what is queued"
             )
         chosen: dict[int, list[Run]] = {}
-        loads = [m.load if i in open_ else None for i, m in enumerate(self.members)]
+        loads = [m.load if i in open_ and i in takers else None for i, m in enumerate(self.members)]
         while self.runs.waiting:
             taker = pick(loads, self.per_server)
             if taker is None:
@@ -166,16 +174,26 @@ class PoolBatch:
             run = self.runs.all[self.runs.waiting.popleft()]
             chosen.setdefault(taker, []).append(run)
             run.count(self.members[taker].load)  # counted now, so the next pick sees it
-        sends = [functools.partial(self._send, i, runs) for i, runs in chosen.items()]
-        for (taker, runs), sent in zip(chosen.items(), each(sends)):
+        for taker, runs in chosen.items():
+            for run in runs:
+                run.sending = taker
+            self._sending[taker] = (runs, Started(functools.partial(self._send, taker, runs)))
+
+    def _collect(self) -> None:
+        """The answers of the enqueues that have finished."""
+        for taker, (runs, started) in list(self._sending.items()):
+            if not started.done():
+                continue
+            del self._sending[taker]
+            for run in runs:
+                run.sending = None
+            sent = started.result()
             self._sent(taker, runs, [sent] * len(runs) if isinstance(sent, Exception) else sent)
 
-    def _send(
-        self, index: int, runs: Sequence[Run]
-    ) -> list[Submission | BaseException | None]:
+    def _send(self, index: int, runs: Sequence[Run]) -> list[Sent]:
         """Enqueue the runs on one server, in order; after a failure the rest are not tried
         (None)."""
-        out: list[Submission | BaseException | None] = []
+        out: list[Sent] = []
         member = self.members[index]
         for run in runs:
             if out and not isinstance(out[-1], Submission):

@@ -39,7 +39,9 @@ class InvokeAIPool:
 
     When the queue of every server still in the batch is paused and nothing runs there, the
     batch raises PoolFailed at once, naming those servers and each run's fate, rather than
-    wait for a resume that may never come (the runs queued there stay, and run on resume)."""
+    wait for a resume that may never come (the runs queued there stay, and run on resume).
+    Enqueues run on their own: one that hangs (up to ``timeout``, then the client's looks for
+    its batch) holds up only its own run, not the other servers or the batch's ``timeout``."""
 
     is_async = IS_SYNC
 

@@ -34,6 +34,7 @@ class Run:
     # the server's load it is counted in (one place only: a count kept and undone by hand
     # drifted, and a canceled batch left its runs counted for the pool's later batches)
     counted: Load | None = field(default=None, repr=False, compare=False)
+    sending: int | None = None  # the member its enqueue is under way on (no answer yet)
 
     @property
     def item_ids(self) -> list[int]:
@@ -93,7 +94,7 @@ class Runs:
     def recount(self) -> None:
         """Uncount the runs no longer in flight (settled, moved, or never placed)."""
         for run in self.all:
-            if not run.in_flight:
+            if not run.in_flight and run.sending is None:
                 run.uncount()
 
     def send_again(self, runs: Sequence[Run]) -> None:
@@ -114,6 +115,8 @@ def _fate(run: Run, urls: Sequence[str]) -> str:
         return f"{statuses} on {urls[run.server or 0]} (item {ids}){before}"
     if run.error is not None:
         return f"refused: {run.error}{before}"
+    if run.sending is not None:
+        return f"being enqueued on {urls[run.sending]} (no answer yet: it may land there){before}"
     if run.server is not None:
         where, batches = urls[run.server], ", ".join(run.batch_ids)
         if run.uncertain:

@@ -187,3 +187,31 @@ def test_a_batch_only_leftover_that_ran_is_said_when_its_server_answers(
     assert ran and set(ran.values()) == {"completed"}  # it ran on the first server too
     text = " ".join(str(w.message) for w in warned)
     assert "had run" in text and all(f"item {i})" in text for i in ran), text
+
+
+def test_a_server_hanging_in_an_enqueue_holds_up_neither_the_others_nor_the_timeout(
+    invokeai_url: str, second_invokeai_url: str
+) -> None:
+    proxy = FaultProxy(invokeai_url)
+    hung = {"on": False}
+
+    def hang_from_the_first_enqueue(method: str, path: str) -> Fault | None:
+        hung["on"] = hung["on"] or path.endswith("/enqueue_batch")
+        return Fault(delay=60.0, status=503) if hung["on"] else None
+
+    proxy.rule = hang_from_the_first_enqueue
+    params = [blur.BlurImage(width=20 + 4 * i, height=32) for i in range(4)]
+    started = time.monotonic()
+    try:
+        with InvokeAIPool([proxy.url, second_invokeai_url], timeout=3.0, per_server=1) as pool:
+            with pytest.raises(PoolFailed, match="within 12 s") as failed:
+                blur.BlurImage.run_many(pool, params, timeout=12)
+        took = time.monotonic() - started
+    finally:
+        proxy.close()
+    # its enqueue takes 3 s, then its looks for the batch 7.5 s + 5 x 3 s: the pool kept its
+    # timeout, give or take one status read of the hung server (3 s)
+    assert took < 17, took
+    assert failed.value.fates[0].startswith(f"being enqueued on {proxy.url}")
+    done = [r for r in failed.value.results if r]  # the other server's runs went on meanwhile
+    assert done, failed.value

@@ -5,6 +5,7 @@ the local files already uploaded there, and the few requests the pool makes of i
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import pathlib
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -22,6 +23,7 @@ from ..api.queue_types import (
 from ..client.sync_client import InvokeAIClient
 from ..client.plan import local_paths, resolve_uploads
 from ..client.submission import Submission
+from ..concurrency import to_thread
 from ..graph.drift import Expectation
 from ..urls import public_url
 from ..workflow import Workflow
@@ -32,9 +34,7 @@ __all__ = ["PoolMember"]
 # The pool's own requests (status, items, cancels) give up sooner than uploads and enqueues
 # (at most this, or the pool's ``timeout``): a server that hangs must not hold up the pool.
 POLL_TIMEOUT = 10.0
-FileKey = tuple[
-    pathlib.Path, int, int
-]  # resolved path, mtime_ns, size: an edited file uploads again
+FileKey = str  # the sha256 of its bytes: an edited file uploads again, whatever its stat says
 
 
 class PoolMember:
@@ -133,8 +133,7 @@ class PoolMember:
         return resolve_uploads(values, names, videos)
 
     def _upload(self, kind: str, path: pathlib.Path) -> str:
-        stat = path.stat()
-        key = (kind, (path.resolve(), stat.st_mtime_ns, stat.st_size))
+        key = (kind, to_thread(_content_hash, path))
         name = self._uploaded.get(key)
         if name is None:
             if kind == "image":
@@ -144,6 +143,14 @@ class PoolMember:
             self._uploaded[key] = name
             self.uploads += 1
         return name
+
+
+def _content_hash(path: pathlib.Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        while chunk := file.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def finished(item: Mapping[str, Any]) -> bool:

@@ -1,11 +1,13 @@
 """The pool under the faults the review found it mishandled (each against a real server, a fault
 proxy in front where the network must misbehave): a server missing one read is asked again, the
 pool's count of its runs survives a canceled batch, every queue paused fails fast, a lost
-enqueue that lands later is watched, a hung enqueue keeps the batch timeout."""
+enqueue that lands later is watched, a hung enqueue keeps the batch timeout, a file
+changed in place uploads again."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import pathlib
 import sys
 import time
@@ -16,6 +18,7 @@ import pytest
 from ivk_runtime import AsyncInvokeAIPool, InvokeAIClient, InvokeAIPool, PoolFailed, ProgressEvent
 from ivk_runtime.errors import PoolWarning
 from ivk_runtime.pool.choose import Load
+from ivk_runtime.pool.member_sync import PoolMember
 from ivk_runtime.pool.runs import Runs
 
 from pool_support import assert_own_sizes, blur, items_since, last_item_id
@@ -215,3 +218,23 @@ def test_a_server_hanging_in_an_enqueue_holds_up_neither_the_others_nor_the_time
     assert failed.value.fates[0].startswith(f"being enqueued on {proxy.url}")
     done = [r for r in failed.value.results if r]  # the other server's runs went on meanwhile
     assert done, failed.value
+
+
+def test_a_changed_file_of_the_same_size_and_mtime_uploads_again(
+    invokeai_url: str, tmp_path: pathlib.Path
+) -> None:
+    from PIL import Image
+
+    path = tmp_path / "in.bmp"
+    Image.new("RGB", (20, 20), (200, 30, 30)).save(path)
+    stat = path.stat()
+    member = PoolMember(invokeai_url, token=None, timeout=30)
+    try:
+        first = member._upload("image", path)
+        Image.new("RGB", (20, 20), (0, 0, 255)).save(path)  # another picture, same byte size
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # as cp -p or tar x leave it
+        second = member._upload("image", path)
+        again = member._upload("image", path)
+    finally:
+        member.close()
+    assert first != second and again == second and member.uploads == 2

@@ -152,11 +152,15 @@ class AsyncFailover:
 
     def _cancel_on(self, index: int, final: bool) -> Callable[[], Any]:
         async def cancel() -> tuple[list[Leftover], list[Leftover]]:
-            member, ran, unseen = self.members[index], [], []
+            member = self.members[index]
+            ran: list[Leftover] = []
+            unseen: list[Leftover] = []
             for left in list(self.leftovers[index]):
                 try:
                     state = await self._settle(member, left)
                 except IvkError:  # not answering: the rest waits for the next try
+                    if final:  # there is none: what no warning named yet is named now
+                        unseen.extend(x for x in self.leftovers[index] if not x.said)
                     break
                 if state == "unseen" and not final:
                     continue  # it may still land: looked at again

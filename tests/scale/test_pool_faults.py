@@ -238,3 +238,35 @@ def test_a_changed_file_of_the_same_size_and_mtime_uploads_again(
     finally:
         member.close()
     assert first != second and again == second and member.uploads == 2
+
+
+def test_a_watched_batch_on_a_server_silent_at_the_end_is_named(
+    invokeai_url: str, second_invokeai_url: str
+) -> None:
+    proxy = FaultProxy(invokeai_url)
+    state = {"cut": False, "down": False}
+
+    def cut_first_enqueue(method: str, path: str) -> Fault | None:
+        if path.endswith("/enqueue_batch") and not state["cut"]:
+            state["cut"] = True
+            return Fault(reset_then_deliver=120.0)  # never lands: the proxy is closed by then
+        return Fault(status=503) if state["down"] else None
+
+    def down_once_moved(event: ProgressEvent) -> None:
+        if event.data["run"] == 1 and event.data["server"] == second_invokeai_url:
+            state["down"] = True  # it answers nothing from now on, also at the batch's end
+
+    proxy.rule = cut_first_enqueue
+    params = [blur.BlurImage(width=20 + 4 * i, height=36) for i in range(2)]
+    try:
+        with InvokeAIPool([second_invokeai_url, proxy.url], per_server=1) as pool:
+            with pytest.warns(PoolWarning, match="never showed") as warned:
+                results = blur.BlurImage.run_many(
+                    pool, params, timeout=90, progress=down_once_moved
+                )
+    finally:
+        proxy.close()
+    assert_own_sizes(params, results)
+    [lost] = results[1].moved_from  # run 0 went to the first listed, run 1 here
+    assert lost.batch_id and any(lost.batch_id in str(w.message) for w in warned)
+    assert state["down"]

@@ -3,7 +3,8 @@
 #
 # Sets up .venv (as scripts/test.sh does), generates a typed module from a workflow shipped
 # with the project (tests/workflows/blur_image.json unless one is given) into .ivk/demo/,
-# shows it, imports it, and shows mypy --strict rejecting a wrong assignment. No server needed.
+# shows it, imports it, shows mypy --strict rejecting a wrong assignment, and shows the
+# module's own command line (--help). No server needed.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -58,4 +59,9 @@ def wrong($FIRST: $CLASS) -> None:
 PY
 log "mypy --strict on a use of it with a wrong assignment (an error is the expected result):"
 "$VENV/bin/mypy" --strict --config-file "$REPO/pyproject.toml" --no-error-summary use_it.py || true
+NAME=$(basename "$MODULE" .py)
+log "the module is a command line too: python -m $NAME --help (with a server: --out DIR runs it)"
+HELP=$(PYTHONPATH="$OUT" "$VENV/bin/python" -m "$NAME" --help)
+sed -n '1,/^running:/{/^running:/!p;}' <<<"$HELP"
+sed -n '/^workflow inputs:/,$p' <<<"$HELP"
 log "done: $MODULE"

@@ -15,6 +15,8 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from .value_walk import leaves, map_leaves
+
 __all__ = [
     "from_png_json", "image_digest", "is_pil_image", "pil_images_in", "png_bytes", "png_json", "replace_pil",
 ]  # fmt: skip
@@ -107,28 +109,12 @@ def pil_images_in(values_list: Sequence[Mapping[int, Any]]) -> list[Any]:
     """The PIL images among the value sets (in image collections too), each object once, in
     first-seen order."""
     found: dict[int, Any] = {}
-
-    def walk(v: Any) -> None:
+    for v in leaves(values_list):
         if is_pil_image(v):
             found.setdefault(id(v), v)
-        elif isinstance(v, (list, tuple)):
-            for x in v:
-                walk(x)
-
-    for values in values_list:
-        for v in values.values():
-            walk(v)
     return list(found.values())
 
 
 def replace_pil(values: Mapping[int, Any], name_of: Callable[[Any], str]) -> dict[int, Any]:
     """A value set with each PIL image replaced by ``{"image_name": name_of(image)}``."""
-
-    def sub(v: Any) -> Any:
-        if is_pil_image(v):
-            return {"image_name": name_of(v)}
-        if isinstance(v, (list, tuple)):
-            return [sub(x) for x in v]
-        return v
-
-    return {k: sub(v) for k, v in values.items()}
+    return map_leaves(values, lambda v: {"image_name": name_of(v)} if is_pil_image(v) else v)

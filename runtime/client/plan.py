@@ -31,6 +31,7 @@ from ..workflow.attach import attachable_workflow
 from .batch_validity import canonical as _canon
 from .batch_validity import certainly_valid
 from .batch_validity import same as _same
+from .value_walk import leaves, map_leaves
 from .values import LocalVideo, to_field_json
 
 __all__ = [
@@ -116,17 +117,9 @@ def local_paths(values_list: Sequence[Mapping[int, Any]], *, videos: bool = Fals
     """Local image files (or, with ``videos``, video files) named by the value sets, to upload
     once each, in first-seen order."""
     found: dict[pathlib.Path, None] = {}
-
-    def walk(v: Any) -> None:
+    for v in leaves(values_list):
         if isinstance(v, LocalVideo if videos else pathlib.PurePath):
             found.setdefault(v.path if isinstance(v, LocalVideo) else pathlib.Path(v), None)
-        elif isinstance(v, (list, tuple)):
-            for x in v:
-                walk(x)
-
-    for values in values_list:
-        for v in values.values():
-            walk(v)
     return list(found)
 
 
@@ -142,11 +135,9 @@ def resolve_uploads(
             return {"video_name": (video_names or {})[v.path]}
         if isinstance(v, pathlib.PurePath):
             return {"image_name": names[pathlib.Path(v)]}
-        if isinstance(v, (list, tuple)):
-            return [sub(x) for x in v]
         return to_field_json(v)
 
-    return {int(k): sub(v) for k, v in values.items()}
+    return map_leaves(values, sub)
 
 
 BuildFn = Callable[

@@ -102,8 +102,7 @@ def _parser(
         help="the InvokeAI server (default: $INVOKEAI_URL, else http://localhost:9090)",
     )
     run.add_argument(
-        "--token",
-        default=os.environ.get("INVOKEAI_TOKEN") or None,
+        "--token",  # unset: the client reads $INVOKEAI_TOKEN itself
         help="a bearer token for a multi-user server (default: $INVOKEAI_TOKEN)",
     )
     run.add_argument(

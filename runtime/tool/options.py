@@ -79,15 +79,16 @@ def options_of(cls: type[Any], reserved: frozenset[str] = frozenset()) -> list[O
     options = []
     for spec in cls.input_specs():
         prop = props.get(spec.attribute, {})
-        shape = _shape(_deref(prop, defs), defs, spec.kind)
+        target = _deref(prop, defs)
+        shape = _shape(target, defs, spec.kind)
         flag = _free_flag(spec.attribute.replace("_", "-"), shape, taken)
         options.append(
             Option(
                 attribute=spec.attribute,
                 flag=flag,
                 shape=shape,
-                help=_help(prop, _deref(prop, defs), defs, shape),
-                metavar=_metavar(_deref(prop, defs), defs, shape),
+                help=_help(prop, target, defs, shape),
+                metavar=_metavar(target, defs, shape),
             )
         )
     return options
